@@ -1,0 +1,176 @@
+// The one top-level handler: parses argv, runs a command, maps every outcome to an exit code.
+// The only place in retag that calls process.exit.
+
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE, UsageError } from './exit-codes.js';
+import { processIo, type CommandIo } from './io.js';
+import { LOG_LEVELS, type LogLevel } from './logger.js';
+import { readPasswordFromStdin } from './password-stdin.js';
+import type { OutputFormat } from './render.js';
+
+function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+    return (JSON.parse(text) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function positiveInteger(max: number) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 1 || parsed > max) {
+      throw new InvalidArgumentError(`expected a whole number from 1 to ${max}, got "${value}"`);
+    }
+    return parsed;
+  };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const VALIDATE_EXAMPLES = `
+Examples:
+  $ retag validate stx.4.0-image-tags.yaml
+  $ retag validate tag-files/*.yaml            # also checks that no two files ask for one tag from different builds
+  $ retag validate --output json stx.4.0-image-tags.yaml | jq '.images[].tag'
+
+Exit codes: 0 every file is valid; 2 a file is invalid (each problem is printed with file and line).`;
+
+const APPLY_EXAMPLES = `
+Examples:
+  $ retag apply --dry-run stx.4.0-image-tags.yaml          # preview: HEAD requests only, writes nothing
+  $ retag apply stx.4.0-image-tags.yaml                    # create the missing tags
+  $ echo "$REGISTRY_PASSWORD" | retag apply --username ci-bot --password-stdin tags.yaml
+  $ retag apply --insecure-registry registry.lab:5000 --output json tags.yaml > result.json
+
+Statuses: created, pending (dry-run), exists (same digest, nothing written),
+  conflict (the tag points elsewhere; never overwritten), missing-source, failed.
+Exit codes: 0 all created/pending/exists; 1 any conflict, missing-source or failed;
+  2 usage or tag-file error (no registry contacted); 130 interrupted (143 on SIGTERM).
+Credentials: --username/--password-stdin, else $DOCKER_CONFIG/config.json or ~/.docker/config.json.`;
+
+interface ApplyFlags {
+  dryRun?: boolean;
+  concurrency: number;
+  output: OutputFormat;
+  logLevel: LogLevel;
+  insecureRegistry: string[];
+  requestTimeout: number;
+  username?: string;
+  passwordStdin?: boolean;
+}
+
+export interface MainDependencies {
+  io?: CommandIo;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** for tests: a signal in place of the process's SIGINT/SIGTERM handling */
+  signal?: AbortSignal;
+  /** for tests: where logs go instead of stderr */
+  logDestination?: NodeJS.WritableStream;
+}
+
+/** Runs the CLI and returns the exit code; main() is the process wrapper around it. */
+export async function run(argv: string[], deps: MainDependencies = {}): Promise<number> {
+  const io = deps.io ?? processIo;
+  let exitCode = EXIT_OK;
+  const program = new Command('retag')
+    .description(
+      'Pin container image tags from reviewed YAML tag files: for each image, copy the manifest of\n' +
+        'src_build_tag to tag on the registry itself (no layers pulled), never overwriting a tag.',
+    )
+    .version(packageVersion())
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  const outputOption = () => new Option('--output <format>', 'report format').choices(['text', 'json']).default('text');
+
+  program
+    .command('validate')
+    .description('check tag files (schema, tag grammar, duplicates and cross-file conflicts); contacts no registry')
+    .argument('<file...>', 'tag files (YAML, one or more documents each)')
+    .addOption(outputOption())
+    .addHelpText('after', VALIDATE_EXAMPLES)
+    .action(async (files: string[], flags: { output: OutputFormat }) => {
+      const { validateCommand } = await import('./commands/validate.js');
+      exitCode = await validateCommand({ files, output: flags.output, cwd: deps.cwd, io });
+    });
+
+  program
+    .command('apply')
+    .description('create every missing tag from its src_build_tag; --dry-run previews without writing')
+    .argument('<file...>', 'tag files (YAML, one or more documents each)')
+    .option('--dry-run', 'report what would be created; HEAD requests only, nothing written')
+    .option('--concurrency <n>', 'images processed at once', positiveInteger(64), 8)
+    .addOption(outputOption())
+    .addOption(new Option('--log-level <level>', 'log detail on stderr (debug shows each request)').choices(LOG_LEVELS).default('warn'))
+    .option('--insecure-registry <host[:port]>', 'use plain HTTP for this registry (repeatable); loopback hosts always do', collect, [])
+    .option('--request-timeout <seconds>', 'give up on a request with no answer after this long', positiveInteger(3600), 30)
+    .option('--username <name>', 'registry user name, with --password-stdin')
+    .option('--password-stdin', 'read the password or token from standard input (never from argv)')
+    .addHelpText('after', APPLY_EXAMPLES)
+    .action(async (files: string[], flags: ApplyFlags) => {
+      if ((flags.username === undefined) !== (flags.passwordStdin === undefined)) {
+        throw new UsageError('--username and --password-stdin go together: pipe the password in, e.g. `echo "$PW" | retag apply --username me --password-stdin FILE`');
+      }
+      const password = flags.passwordStdin ? await readPasswordFromStdin() : undefined;
+      const { applyCommand } = await import('./commands/apply.js');
+      exitCode = await applyCommand({
+        files,
+        dryRun: flags.dryRun === true,
+        concurrency: flags.concurrency,
+        output: flags.output,
+        logLevel: flags.logLevel,
+        insecureRegistries: flags.insecureRegistry,
+        requestTimeoutMs: flags.requestTimeout * 1000,
+        username: flags.username,
+        password,
+        cwd: deps.cwd,
+        env: deps.env,
+        io,
+        signal: deps.signal,
+        logDestination: deps.logDestination,
+      });
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      io.stderr.write(`retag: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    // A bug, not a user error: say so plainly, without a stack trace unless asked for.
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`retag: unexpected error: ${message}\n`);
+    if (process.env.RETAG_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return EXIT_IMAGES_FAILED;
+  }
+}
+
+/** The process entry (bin/retag.js): signals become an abort, the result becomes the exit code. */
+export function main(argv: string[]): void {
+  const controller = new AbortController();
+  let signalExit: number | undefined;
+  const onSignal = (code: number) => () => {
+    if (signalExit !== undefined) process.exit(code); // a second signal: stop now
+    signalExit = code;
+    process.stderr.write(`retag: interrupted; finishing requests in flight, starting no new image (signal again to stop at once)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal(EXIT_SIGINT));
+  process.on('SIGTERM', onSignal(EXIT_SIGTERM));
+  run(argv, { signal: controller.signal }).then(
+    (code) => process.exit(signalExit ?? code),
+    () => process.exit(EXIT_IMAGES_FAILED),
+  );
+}

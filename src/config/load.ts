@@ -1,0 +1,132 @@
+// Reads tag files from disk and checks them together: every problem of every file is collected,
+// then entries are deduplicated across files and conflicting sources reported. Never throws for
+// bad input; the CLI decides what problems mean for the run.
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { ConfigProblem } from './problem.js';
+import { byLine, readTagFileText } from './parse.js';
+import type { Occurrence, TagEntry } from './rules.js';
+import { mergeEntries } from './rules.js';
+
+/** Tag files are hand-written lists; anything bigger is a mistake or an attack (1 MiB). */
+export const MAX_TAG_FILE_BYTES = 1024 * 1024;
+
+export interface LoadOptions {
+  /** Relative paths resolve against this; default process.cwd(). */
+  cwd?: string;
+  /** Size limit per file in bytes; default MAX_TAG_FILE_BYTES. */
+  maxBytes?: number;
+}
+
+export interface LoadedTagFiles {
+  /** Deduplicated entries in the order first read (files in the order given). */
+  entries: TagEntry[];
+  /** Every problem, grouped by file in the order given, then by line. */
+  problems: ConfigProblem[];
+  /** Each distinct file given, with the number of valid entries read from it. */
+  files: { file: string; entries: number }[];
+}
+
+type TextRead = { ok: true; text: string } | { ok: false; message: string };
+
+function formatSize(bytes: number): string {
+  const MiB = 1024 * 1024;
+  if (bytes >= MiB && bytes % MiB === 0) return `${bytes / MiB} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
+function tooLarge(size: number, maxBytes: number): TextRead {
+  return {
+    ok: false,
+    message: `tag file is ${size} bytes; the limit is ${formatSize(maxBytes)}, split it into several files`,
+  };
+}
+
+function readErrorMessage(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'file not found; check the path';
+    case 'ENOTDIR':
+      return 'file not found (a part of the path is not a directory); check the path';
+    case 'EISDIR':
+      return 'is a directory; give a tag file (e.g. dir/*.yaml)';
+    case 'EACCES':
+    case 'EPERM':
+      return 'cannot read the file: permission denied';
+    case 'ELOOP':
+      return 'cannot read the file: too many symbolic links (a link loop?)';
+    default:
+      return `cannot read the file (${code ?? (error instanceof Error ? error.message : String(error))})`;
+  }
+}
+
+/** Bytes -> text, refusing what is not UTF-8 text (a binary, an image, a UTF-16 file). */
+export function decodeTagFile(bytes: Uint8Array): TextRead {
+  if (bytes.includes(0)) return { ok: false, message: 'not a text file (it contains NUL bytes); give a YAML tag file' };
+  try {
+    // fatal: invalid UTF-8 throws instead of turning into U+FFFD; a leading BOM is dropped.
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    return { ok: false, message: 'not a text file (it is not valid UTF-8); save the tag file as UTF-8' };
+  }
+}
+
+async function readTextFile(path: string, maxBytes: number): Promise<TextRead> {
+  try {
+    // stat first: a directory, a FIFO or a device must not be opened and read into memory.
+    const info = await stat(path);
+    if (info.isDirectory()) return { ok: false, message: readErrorMessage({ code: 'EISDIR' }) };
+    if (!info.isFile()) return { ok: false, message: 'is not a regular file; give a tag file' };
+    if (info.size > maxBytes) return tooLarge(info.size, maxBytes);
+    const bytes = await readFile(path);
+    // The file may have grown since stat.
+    if (bytes.length > maxBytes) return tooLarge(bytes.length, maxBytes);
+    return decodeTagFile(bytes);
+  } catch (error) {
+    return { ok: false, message: readErrorMessage(error) };
+  }
+}
+
+/**
+ * Loads and checks tag files. `paths` are reported as given; the same file given twice is read
+ * once. Problems never stop the loading: the result holds everything found in all files.
+ */
+export async function loadTagFiles(paths: string[], options: LoadOptions = {}): Promise<LoadedTagFiles> {
+  const cwd = options.cwd ?? process.cwd();
+  const maxBytes = options.maxBytes ?? MAX_TAG_FILE_BYTES;
+
+  const seen = new Set<string>();
+  const files: { file: string; absolute: string }[] = [];
+  for (const file of paths) {
+    const absolute = resolve(cwd, file);
+    if (seen.has(absolute)) continue;
+    seen.add(absolute);
+    files.push({ file, absolute });
+  }
+
+  const reads = await Promise.all(files.map(({ absolute }) => readTextFile(absolute, maxBytes)));
+
+  const occurrences: Occurrence[] = [];
+  const problemsByFile = new Map<string, ConfigProblem[]>(files.map(({ file }) => [file, []]));
+  const counts: LoadedTagFiles['files'] = [];
+  files.forEach(({ file }, index) => {
+    const read = reads[index];
+    const own = problemsByFile.get(file) ?? [];
+    if (read === undefined || !read.ok) {
+      own.push({ file, message: read?.message ?? 'cannot read the file' });
+      counts.push({ file, entries: 0 });
+      return;
+    }
+    const result = readTagFileText(read.text, file);
+    occurrences.push(...result.occurrences);
+    own.push(...result.problems);
+    counts.push({ file, entries: result.occurrences.length });
+  });
+
+  const merged = mergeEntries(occurrences);
+  for (const problem of merged.problems) problemsByFile.get(problem.file)?.push(problem);
+  const problems = [...problemsByFile.values()].flatMap((list) => byLine(list));
+  return { entries: merged.entries, problems, files: counts };
+}

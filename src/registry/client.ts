@@ -1,0 +1,231 @@
+// The manifest operations retag needs, over the Registry HTTP API v2
+// (https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests).
+// Knows nothing of tag files: it is given a registry, a repository and a reference.
+
+import { createHash } from 'node:crypto';
+import type { Access, Authenticator } from './auth.js';
+import { RegistryError, redactUrl } from './errors.js';
+import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, SUPPORTED_MANIFEST_TYPES, bareMediaType, isSchema1 } from './media-types.js';
+import { apiHost, hostnameOf, isLoopbackHost, type ImageReference } from './reference.js';
+import type { HttpMethod, HttpResponse, Transport } from './transport.js';
+import { ErrorBodySchema, ManifestProbeSchema } from './wire-schemas.js';
+
+export type ManifestHead = { found: true; digest: string } | { found: false };
+
+export interface Manifest {
+  digest: string;
+  mediaType: string;
+  /** the exact bytes the registry sent: the digest is over these, so they are never re-serialised */
+  bytes: Buffer;
+}
+
+export interface RegistryClientOptions {
+  transport: Transport;
+  authenticator: Authenticator;
+  /** `host` or `host:port` entries that may be reached over plain HTTP */
+  insecureRegistries?: string[];
+}
+
+/** `sha256:<hex>` of the bytes, or of the algorithm a registry's digest names. */
+export function digestOf(bytes: Buffer, algorithm = 'sha256'): string {
+  return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
+}
+
+const SUPPORTED = new Set<string>(SUPPORTED_MANIFEST_TYPES);
+const DIGEST_ALGORITHMS = new Set(['sha256', 'sha512']);
+
+export function isInsecureHost(registry: string, insecure: string[]): boolean {
+  return insecure.some((entry) => entry === registry || entry === hostnameOf(registry));
+}
+
+export function registryBaseUrl(registry: string, insecure: string[]): string {
+  const plain = isLoopbackHost(registry) || isInsecureHost(registry, insecure);
+  return `${plain ? 'http' : 'https'}://${apiHost(registry)}`;
+}
+
+export class RegistryClient {
+  private readonly transport: Transport;
+  private readonly auth: Authenticator;
+  private readonly insecure: string[];
+
+  constructor(options: RegistryClientOptions) {
+    this.transport = options.transport;
+    this.auth = options.authenticator;
+    this.insecure = options.insecureRegistries ?? [];
+  }
+
+  baseUrl(registry: string): string {
+    return registryBaseUrl(registry, this.insecure);
+  }
+
+  /** The digest a tag points at, or not found. Only a 404 means "not found"; everything else throws. */
+  async headManifest(ref: ImageReference, reference: string, access: Access, signal?: AbortSignal): Promise<ManifestHead> {
+    const response = await this.manifestRequest('HEAD', ref, reference, access, signal);
+    if (response.status === 404) return { found: false };
+    if (response.status === 405) {
+      // some registries do not implement HEAD on manifests; containerd falls back to GET too
+      const manifest = await this.getManifest(ref, reference, access, signal);
+      return manifest ? { found: true, digest: manifest.digest } : { found: false };
+    }
+    if (response.status !== 200) throw await this.errorFrom(response, 'HEAD', ref, reference);
+    const digest = response.headers['docker-content-digest'];
+    if (digest && /^[a-z0-9]+:[a-f0-9]{32,}$/.test(digest)) return { found: true, digest };
+    // No digest on HEAD (allowed by the spec): the GET's bytes tell it.
+    const manifest = await this.getManifest(ref, reference, access, signal);
+    return manifest ? { found: true, digest: manifest.digest } : { found: false };
+  }
+
+  /** The manifest bytes with their verified digest, or undefined on 404. */
+  async getManifest(ref: ImageReference, reference: string, access: Access, signal?: AbortSignal): Promise<Manifest | undefined> {
+    const response = await this.manifestRequest('GET', ref, reference, access, signal);
+    if (response.status === 404) return undefined;
+    if (response.status !== 200) throw await this.errorFrom(response, 'GET', ref, reference);
+    const mediaType = this.mediaTypeOf(response, ref, reference);
+    const announced = response.headers['docker-content-digest'];
+    let digest = digestOf(response.body);
+    if (announced) {
+      const algorithm = announced.split(':')[0] ?? '';
+      if (DIGEST_ALGORITHMS.has(algorithm) && algorithm !== 'sha256') digest = digestOf(response.body, algorithm);
+      if (announced !== digest) {
+        throw new RegistryError(
+          `${ref.registry}/${ref.repository}:${reference}: the manifest bytes hash to ${digest} but the registry announced ${announced}; ` +
+            'the answer was altered on the way (a proxy?) or truncated, so nothing was written',
+          { code: 'DIGEST_MISMATCH', status: response.status, registry: ref.registry },
+        );
+      }
+    }
+    return { digest, mediaType, bytes: response.body };
+  }
+
+  /** Writes the exact bytes under a tag and checks the registry stored what was sent. */
+  async putManifest(ref: ImageReference, tag: string, manifest: Manifest, signal?: AbortSignal): Promise<string> {
+    const response = await this.manifestRequest('PUT', ref, tag, 'pull,push', signal, manifest);
+    if (response.status !== 201 && response.status !== 200 && response.status !== 202) {
+      throw await this.errorFrom(response, 'PUT', ref, tag);
+    }
+    const stored = response.headers['docker-content-digest'];
+    if (stored && stored !== manifest.digest) {
+      throw new RegistryError(
+        `${ref.registry}/${ref.repository}:${tag}: the registry stored digest ${stored} but the source is ${manifest.digest}; ` +
+          'check the tag by hand before relying on it',
+        { code: 'DIGEST_MISMATCH', status: response.status, registry: ref.registry },
+      );
+    }
+    return manifest.digest;
+  }
+
+  private mediaTypeOf(response: HttpResponse, ref: ImageReference, reference: string): string {
+    const header = bareMediaType(response.headers['content-type']);
+    let probe: { schemaVersion?: number; mediaType?: string } = {};
+    try {
+      const parsed = ManifestProbeSchema.safeParse(JSON.parse(response.body.toString('utf8')));
+      if (parsed.success) probe = parsed.data;
+      else throw new Error('not a manifest object');
+    } catch {
+      throw new RegistryError(
+        `${ref.registry}/${ref.repository}:${reference}: the registry answered a body that is not a JSON manifest ` +
+          `(Content-Type ${header || 'missing'}); is a proxy or login page in the way?`,
+        { code: 'BAD_RESPONSE', status: response.status, registry: ref.registry },
+      );
+    }
+    if (isSchema1(header) || probe.schemaVersion === 1) {
+      throw new RegistryError(
+        `${ref.registry}/${ref.repository}:${reference} is a Docker schema 1 manifest, which embeds its tag and is signed, so it cannot be copied to another tag; ` +
+          'rebuild or re-push the image with a current docker or buildah (schema 2 / OCI)',
+        { code: 'UNSUPPORTED_MANIFEST', status: response.status, registry: ref.registry },
+      );
+    }
+    if (SUPPORTED.has(header)) return header;
+    // A generic or missing Content-Type: the manifest's own mediaType field says what it is.
+    if (probe.mediaType && SUPPORTED.has(probe.mediaType)) return probe.mediaType;
+    throw new RegistryError(
+      `${ref.registry}/${ref.repository}:${reference} has media type "${header || probe.mediaType || 'unknown'}", which retag does not copy ` +
+        `(supported: ${SUPPORTED_MANIFEST_TYPES.join(', ')})`,
+      { code: 'UNSUPPORTED_MANIFEST', status: response.status, registry: ref.registry },
+    );
+  }
+
+  /** One manifest request with auth; a 401 on a cached token renews it and tries once more. */
+  private async manifestRequest(
+    method: HttpMethod,
+    ref: ImageReference,
+    reference: string,
+    access: Access,
+    signal?: AbortSignal,
+    manifest?: Manifest,
+  ): Promise<HttpResponse> {
+    const url = `${this.baseUrl(ref.registry)}/v2/${ref.repository}/manifests/${reference}`;
+    const send = async (): Promise<HttpResponse> => {
+      const headers: Record<string, string> = {};
+      const authorization = await this.auth.authorization(ref.registry, ref.repository, access, signal);
+      if (authorization) headers.authorization = authorization;
+      if (manifest) headers['content-type'] = manifest.mediaType;
+      else headers.accept = MANIFEST_ACCEPT;
+      return this.transport.send({
+        method,
+        url,
+        headers,
+        body: manifest?.bytes,
+        registry: ref.registry,
+        signal,
+        maxBodyBytes: MAX_MANIFEST_BYTES,
+      });
+    };
+    let response = await send();
+    if (response.status === 401) {
+      this.auth.invalidate(ref.registry, ref.repository, access);
+      response = await send();
+    }
+    return response;
+  }
+
+  private async errorFrom(response: HttpResponse, method: HttpMethod, ref: ImageReference, reference: string): Promise<RegistryError> {
+    const where = `${ref.registry}/${ref.repository}:${reference}`;
+    const url = redactUrl(`${this.baseUrl(ref.registry)}/v2/${ref.repository}/manifests/${reference}`);
+    const details = parseErrorBody(response);
+    const said = details.length > 0 ? `: ${details.map((d) => [d.code, d.message].filter(Boolean).join(' ')).join('; ')}` : '';
+    const base = { status: response.status, registry: ref.registry, request: { method, url }, details };
+    const status = response.status;
+    if (status === 401 || status === 403) {
+      // Anonymous access refused: say where credentials were looked for, not "refused".
+      const lookup = await this.auth.credentialsFor(ref.registry);
+      if (!lookup.credential) return this.auth.missingCredentials(ref.registry, lookup);
+      const verb = method === 'PUT' ? 'push to' : 'read';
+      return new RegistryError(
+        `${ref.registry} refused to let these credentials ${verb} ${ref.repository} (${status}${said}); ` +
+          `check the account's permissions on the repository or log in again with \`docker login ${ref.registry}\``,
+        { ...base, code: 'UNAUTHORIZED' },
+      );
+    }
+    const immutable =
+      method === 'PUT' &&
+      (status === 409 ||
+        status === 412 ||
+        details.some((d) => d.code === 'TAG_INVALID' || /cannot be overwritten|immutable/i.test(d.message ?? '')));
+    if (immutable) {
+      return new RegistryError(
+        `${ref.registry} refuses to create or move the tag ${where} (${status}${said}); the repository has immutable tags ` +
+          'or the tag is protected: choose a new tag or ask the registry admin',
+        { ...base, code: 'IMMUTABLE_TAG' },
+      );
+    }
+    const contentType = bareMediaType(response.headers['content-type']);
+    const html = contentType === 'text/html' || response.body.subarray(0, 64).toString('utf8').trimStart().startsWith('<');
+    const what = html ? ' with an HTML page (a proxy or login page in the way?)' : said;
+    return new RegistryError(`${method} ${where} answered ${status}${what}`, {
+      ...base,
+      code: status === 404 ? 'NOT_FOUND' : 'HTTP',
+    });
+  }
+}
+
+function parseErrorBody(response: HttpResponse): { code?: string; message?: string }[] {
+  if (response.body.length === 0) return [];
+  try {
+    const parsed = ErrorBodySchema.safeParse(JSON.parse(response.body.toString('utf8')));
+    if (!parsed.success) return [];
+    return parsed.data.errors.map((e) => ({ code: e.code?.slice(0, 80), message: e.message?.slice(0, 300) }));
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,54 @@
+// One image: HEAD the target; only a 404 leads on to a copy (GET source, PUT the same bytes).
+// https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pushing-manifests
+
+import type { Access } from '../registry/auth.js';
+import type { Manifest, ManifestHead } from '../registry/client.js';
+import type { ImageReference } from '../registry/reference.js';
+import { decideExistingTarget, decideMissingTarget, type Decision } from './plan.js';
+import type { ImageResult, RetagTarget } from './types.js';
+
+/** The registry operations a retag needs; RegistryClient implements it, unit tests fake it. */
+export interface ManifestRegistry {
+  headManifest(ref: ImageReference, reference: string, access: Access, signal?: AbortSignal): Promise<ManifestHead>;
+  getManifest(ref: ImageReference, reference: string, access: Access, signal?: AbortSignal): Promise<Manifest | undefined>;
+  putManifest(ref: ImageReference, tag: string, manifest: Manifest, signal?: AbortSignal): Promise<string>;
+}
+
+export interface RetagImageOptions {
+  dryRun: boolean;
+  signal?: AbortSignal;
+}
+
+function resultOf(target: RetagTarget, decision: Decision, mediaType?: string): ImageResult {
+  return { target, ...decision, ...(mediaType ? { mediaType } : {}) };
+}
+
+export async function retagImage(target: RetagTarget, registry: ManifestRegistry, options: RetagImageOptions): Promise<ImageResult> {
+  const ref: ImageReference = { registry: target.registry, repository: target.repository };
+  // A dry-run asks for read access only; apply asks for pull,push once so one token serves all three requests.
+  const access: Access = options.dryRun ? 'pull' : 'pull,push';
+  const { signal } = options;
+  try {
+    const existing = await registry.headManifest(ref, target.tag, access, signal);
+    if (existing.found) {
+      const source = await registry.headManifest(ref, target.source, access, signal);
+      return resultOf(target, decideExistingTarget(existing.digest, source));
+    }
+    if (options.dryRun) {
+      // HEAD, not GET: a preview costs no Docker Hub pulls.
+      const source = await registry.headManifest(ref, target.source, access, signal);
+      return resultOf(target, decideMissingTarget(source, true));
+    }
+    const manifest = await registry.getManifest(ref, target.source, access, signal);
+    if (!manifest) return resultOf(target, decideMissingTarget({ found: false }, false));
+    await registry.putManifest(ref, target.tag, manifest, signal);
+    return resultOf(target, decideMissingTarget({ found: true, digest: manifest.digest }, false), manifest.mediaType);
+  } catch (error) {
+    return { target, status: 'failed', error: messageOf(error) };
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,33 @@
+// Runs every image, `concurrency` at a time. One image's failure never stops the others; an
+// abort (SIGINT/SIGTERM) starts no new image and reports the unstarted ones as not done.
+
+import pLimit from 'p-limit';
+import { summarise } from './plan.js';
+import { retagImage, type ManifestRegistry } from './retag-image.js';
+import type { ImageResult, RetagTarget, RunResult } from './types.js';
+
+export interface RunOptions {
+  dryRun: boolean;
+  concurrency: number;
+  signal?: AbortSignal;
+  /** called as each image finishes, for progress output */
+  onResult?: (result: ImageResult) => void;
+}
+
+export async function runRetag(targets: RetagTarget[], registry: ManifestRegistry, options: RunOptions): Promise<RunResult> {
+  const limit = pLimit(Math.max(1, options.concurrency));
+  const { signal } = options;
+  const results = await Promise.all(
+    targets.map((target) =>
+      limit(async (): Promise<ImageResult> => {
+        if (signal?.aborted) {
+          return { target, status: 'failed', error: 'not started: the run was interrupted; rerun to finish' };
+        }
+        const result = await retagImage(target, registry, { dryRun: options.dryRun, signal });
+        options.onResult?.(result);
+        return result;
+      }),
+    ),
+  );
+  return { dryRun: options.dryRun, results, summary: summarise(results), interrupted: signal?.aborted ?? false };
+}

@@ -1,0 +1,42 @@
+// What the retag step consumes and produces. The CLI renders ImageResult; nothing here prints.
+
+/** One image to retag; config's TagEntry satisfies it. */
+export interface RetagTarget {
+  /** as written in the tag file, for reports */
+  name: string;
+  registry: string;
+  repository: string;
+  /** src_build_tag */
+  source: string;
+  tag: string;
+}
+
+export const STATUSES = ['created', 'pending', 'exists', 'conflict', 'missing-source', 'failed'] as const;
+export type ImageStatus = (typeof STATUSES)[number];
+
+export interface ImageResult {
+  target: RetagTarget;
+  status: ImageStatus;
+  /** the source manifest's digest, when known */
+  digest?: string;
+  /** what the tag already pointed at, for a conflict */
+  existingDigest?: string;
+  mediaType?: string;
+  error?: string;
+}
+
+export interface Summary {
+  created: number;
+  pending: number;
+  exists: number;
+  conflict: number;
+  missingSource: number;
+  failed: number;
+}
+
+export interface RunResult {
+  dryRun: boolean;
+  results: ImageResult[];
+  summary: Summary;
+  interrupted: boolean;
+}

@@ -1,0 +1,89 @@
+// Two ways to run retag in tests: in-process through run() (fast, output captured) and as the
+// real `node bin/retag.js` process (argv, stdin, exit code and signals exactly as a user sees them).
+
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { run } from '../../src/cli/main.js';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BIN = join(PROJECT_ROOT, 'bin', 'retag.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** pino lines (in-process runs only; for spawned runs they are in stderr) */
+  logs: string;
+}
+
+export async function runInProcess(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  let logs = '';
+  const logDestination = new PassThrough();
+  logDestination.on('data', (chunk: Buffer) => (logs += chunk.toString('utf8')));
+  const code = await run(['node', 'retag', ...args], {
+    io: { stdout: { write: (s) => void (stdout += s) }, stderr: { write: (s) => void (stderr += s) } },
+    cwd: options.cwd,
+    env: options.env,
+    logDestination,
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+  return { code, stdout, stderr, logs };
+}
+
+export interface SpawnOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  stdin?: string;
+  /** called once the process is running, e.g. to send it a signal */
+  onStart?: (pid: number) => void;
+}
+
+export function runBinary(args: string[], options: SpawnOptions = {}): Promise<CliResult & { signal: NodeJS.Signals | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr, logs: stderr }));
+    if (options.stdin !== undefined) child.stdin.end(options.stdin);
+    else child.stdin.end();
+    if (child.pid !== undefined) options.onStart?.(child.pid);
+  });
+}
+
+/** A temp dir with the given files; returns its path. */
+export async function tempFiles(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'retag-test-'));
+  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
+  return dir;
+}
+
+/** A DOCKER_CONFIG folder whose config.json holds these `auths`. */
+export async function dockerConfig(auths: Record<string, Record<string, string>>): Promise<string> {
+  return tempFiles({ 'config.json': JSON.stringify({ auths }, null, 2) });
+}
+
+export function basicAuth(username: string, password: string): string {
+  return Buffer.from(`${username}:${password}`).toString('base64');
+}
+
+/** A tag file from entries. */
+export function tagFile(entries: { name: string; src_build_tag: string; tag: string }[]): string {
+  const lines = ['---', 'images:'];
+  for (const e of entries) {
+    lines.push(`  - name: ${e.name}`, `    src_build_tag: ${e.src_build_tag}`, `    tag: ${e.tag}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

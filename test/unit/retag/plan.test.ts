@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { decideExistingTarget, decideMissingTarget, runSucceeded, summarise } from '../../../src/retag/plan.js';
+import type { ImageResult, ImageStatus } from '../../../src/retag/types.js';
+
+const A = 'sha256:' + 'a'.repeat(64);
+const B = 'sha256:' + 'b'.repeat(64);
+
+describe('decideExistingTarget', () => {
+  it.each([
+    { name: 'same digest: exists, nothing written', target: A, source: { found: true as const, digest: A }, expected: { status: 'exists', digest: A } },
+    { name: 'different digest: conflict, never overwritten', target: A, source: { found: true as const, digest: B }, expected: { status: 'conflict', digest: B, existingDigest: A } },
+    { name: 'source gone: missing-source', target: A, source: { found: false as const }, expected: { status: 'missing-source', existingDigest: A } },
+  ])('$name', ({ target, source, expected }) => {
+    expect(decideExistingTarget(target, source)).toEqual(expected);
+  });
+});
+
+describe('decideMissingTarget', () => {
+  it.each([
+    { dryRun: true, source: { found: true as const, digest: A }, expected: { status: 'pending', digest: A } },
+    { dryRun: false, source: { found: true as const, digest: A }, expected: { status: 'created', digest: A } },
+    { dryRun: true, source: { found: false as const }, expected: { status: 'missing-source' } },
+    { dryRun: false, source: { found: false as const }, expected: { status: 'missing-source' } },
+  ])('dryRun=$dryRun source=$source.found -> $expected.status', ({ dryRun, source, expected }) => {
+    expect(decideMissingTarget(source, dryRun)).toEqual(expected);
+  });
+});
+
+describe('summarise and runSucceeded', () => {
+  const result = (status: ImageStatus): ImageResult => ({
+    target: { name: 'x', registry: 'r', repository: 'x', source: 's', tag: 't' },
+    status,
+  });
+  it('counts every status', () => {
+    const statuses: ImageStatus[] = ['created', 'created', 'pending', 'exists', 'conflict', 'missing-source', 'failed'];
+    expect(summarise(statuses.map(result))).toEqual({ created: 2, pending: 1, exists: 1, conflict: 1, missingSource: 1, failed: 1 });
+  });
+  it.each([
+    [['created', 'pending', 'exists'], true],
+    [['created', 'conflict'], false],
+    [['missing-source'], false],
+    [['failed'], false],
+    [[], true],
+  ] as [ImageStatus[], boolean][])('%j succeeded: %s', (statuses, ok) => {
+    expect(runSucceeded({ summary: summarise(statuses.map(result)) })).toBe(ok);
+  });
+});
