@@ -17,7 +17,7 @@ export function summaryLine(run: RunResult): string {
   const total = run.results.length;
   const parts = [
     run.dryRun ? `${s.pending} pending` : `${s.created} created`,
-    `${s.exists} exist`,
+    `${s.exists} exist${s.exists === 1 ? 's' : ''}`,
     `${s.conflict} conflict`,
     `${s.missingSource} missing source`,
     `${s.failed} failed`,
