@@ -2,7 +2,8 @@
 // interceptor (which drops Authorization when the origin changes, whatwg/fetch#1544), bodies
 // read with a size cap, and one debug line per request that never carries a header.
 
-import { Agent, interceptors, type Dispatcher } from 'undici';
+import { interceptors, type Dispatcher } from 'undici';
+import { createDispatcher } from './dispatcher.js';
 import { RegistryError, describeNetworkError, redactUrl } from './errors.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST';
@@ -82,15 +83,7 @@ async function readCapped(body: Dispatcher.ResponseData['body'], limit: number, 
 
 export function createTransport(options: TransportOptions = {}): Transport {
   const timeout = options.requestTimeoutMs ?? 30_000;
-  const base =
-    options.dispatcher ??
-    new Agent({
-      connections: options.connections ?? 8,
-      keepAliveTimeout: 30_000,
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-      connect: { timeout },
-    });
+  const base = options.dispatcher ?? createDispatcher({ connections: options.connections, requestTimeoutMs: timeout });
   const dispatcher = base.compose(interceptors.redirect({ maxRedirections: options.maxRedirections ?? 3 }));
   const stats: TransportStats = { requests: 0, byMethod: {} };
 
