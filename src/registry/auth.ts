@@ -2,13 +2,17 @@
 // (https://distribution.github.io/distribution/spec/auth/token/).
 // The challenge is learnt once per registry (one GET /v2/), tokens once per registry and scope,
 // cached until they expire; concurrent images share one in-flight request for each.
+// When the run's repositories are planned ahead (plan()), one token request asks for the scopes of
+// up to `scopesPerRequest` upcoming repositories at once (the spec allows repeated `scope`
+// parameters); a repository the granted token does not cover (read from a JWT's `access` claim, or
+// learnt from a 401 for an opaque token) gets a token of its own.
 
 import type { CredentialLookup, CredentialStore } from './credentials.js';
 import { RegistryError, redactUrl } from './errors.js';
 import { isLoopbackHost } from './reference.js';
 import type { Transport } from './transport.js';
 import { parseWwwAuthenticate, type Challenge } from './www-authenticate.js';
-import { TokenResponseSchema } from './wire-schemas.js';
+import { JwtAccessClaimsSchema, TokenResponseSchema, type JwtAccess } from './wire-schemas.js';
 
 export type Access = 'pull' | 'pull,push';
 
@@ -16,10 +20,13 @@ type RegistryAuth =
   | { scheme: 'none' }
   | { scheme: 'basic' }
   | { scheme: 'bearer'; realm: string; service?: string };
+type BearerAuth = Extract<RegistryAuth, { scheme: 'bearer' }>;
 
 interface CachedToken {
   token: string;
   expiresAt: number;
+  /** what a JWT says it grants; undefined for an opaque token (trusted until a 401 says otherwise) */
+  access?: JwtAccess[];
 }
 
 export interface AuthenticatorOptions {
@@ -30,7 +37,14 @@ export interface AuthenticatorOptions {
   /** hosts where plain HTTP is allowed, so Basic credentials may go there unencrypted */
   isInsecure(host: string): boolean;
   now?: () => number;
+  /**
+   * Planned repositories whose scopes go into one token request (default 25; 1 asks per
+   * repository). Bounded so the realm URL stays well under common 8 KiB request-line limits.
+   */
+  scopesPerRequest?: number;
 }
+
+export const DEFAULT_SCOPES_PER_REQUEST = 25;
 
 /** Tokens are renewed this long before they expire, so none dies in flight. */
 const EXPIRY_MARGIN_MS = 10_000;
@@ -48,6 +62,8 @@ export class Authenticator {
   private readonly registries = new Map<string, Promise<RegistryAuth>>();
   private readonly tokens = new Map<string, Promise<CachedToken>>();
   private readonly lookups = new Map<string, Promise<CredentialLookup>>();
+  /** per registry, scopes the run will need and no token request has asked for yet, in run order */
+  private readonly planned = new Map<string, Set<string>>();
   /** token requests made, for the benchmark's figures */
   tokenFetches = 0;
 
@@ -108,6 +124,24 @@ export class Authenticator {
     });
   }
 
+  /**
+   * The repositories a run will visit, in order, so token requests can ask for several at once.
+   * Only a hint: a repository never planned still gets its token when first asked for.
+   */
+  plan(registry: string, repositories: Iterable<string>, access: Access): void {
+    if (this.scopesPerRequest() <= 1) return;
+    let planned = this.planned.get(registry);
+    if (!planned) {
+      planned = new Set();
+      this.planned.set(registry, planned);
+    }
+    for (const repository of repositories) planned.add(scopeOf(repository, access));
+  }
+
+  private scopesPerRequest(): number {
+    return Math.max(1, Math.floor(this.options.scopesPerRequest ?? DEFAULT_SCOPES_PER_REQUEST));
+  }
+
   /** The Authorization header for a repository, or undefined for an anonymous registry. */
   async authorization(registry: string, repository: string, access: Access, signal?: AbortSignal): Promise<string | undefined> {
     const auth = await this.learn(registry, signal);
@@ -118,16 +152,16 @@ export class Authenticator {
       const { username, password } = lookup.credential;
       return `Basic ${Buffer.from(`${username}:${password.reveal()}`).toString('base64')}`;
     }
-    const token = await this.token(registry, auth, `repository:${repository}:${access}`, signal);
+    const token = await this.token(registry, auth, scopeOf(repository, access), signal);
     return `Bearer ${token}`;
   }
 
   /** Forget a token the registry refused (expired early, revoked), so the next call fetches anew. */
   invalidate(registry: string, repository: string, access: Access): void {
-    this.tokens.delete(`${registry}|repository:${repository}:${access}`);
+    this.tokens.delete(`${registry}|${scopeOf(repository, access)}`);
   }
 
-  private async token(registry: string, auth: Extract<RegistryAuth, { scheme: 'bearer' }>, scope: string, signal?: AbortSignal): Promise<string> {
+  private async token(registry: string, auth: BearerAuth, scope: string, signal?: AbortSignal): Promise<string> {
     const key = `${registry}|${scope}`;
     let entry = this.tokens.get(key);
     if (entry) {
@@ -135,15 +169,60 @@ export class Authenticator {
       if (cached.expiresAt > this.now()) return cached.token;
       if (this.tokens.get(key) !== entry) return this.token(registry, auth, scope, signal); // another image renewed it
     }
-    entry = this.fetchToken(registry, auth, scope, signal);
-    this.tokens.set(key, entry);
-    entry.catch(() => {
-      if (this.tokens.get(key) === entry) this.tokens.delete(key);
-    });
+    entry = this.request(registry, auth, scope, signal);
     return (await entry).token;
   }
 
-  private async fetchToken(registry: string, auth: Extract<RegistryAuth, { scheme: 'bearer' }>, scope: string, signal?: AbortSignal): Promise<CachedToken> {
+  /**
+   * One token request for `scope` and, when the run was planned, the next planned scopes that
+   * have no token yet: every scope's cache entry is set at once, so their images wait for this
+   * request instead of starting their own.
+   */
+  private request(registry: string, auth: BearerAuth, scope: string, signal?: AbortSignal): Promise<CachedToken> {
+    const scopes = [scope, ...this.takePlanned(registry, scope)];
+    const shared = this.fetchToken(registry, auth, scopes, signal);
+    let own: Promise<CachedToken> = shared;
+    for (const each of scopes) {
+      // A single-scope answer is taken as is: a realm may grant fewer actions than asked, which is
+      // not an error until the registry refuses a request. A shared one must cover the scope.
+      const entry: Promise<CachedToken> =
+        scopes.length === 1
+          ? shared
+          : shared.then(
+              (granted) => (covers(granted, each) ? granted : this.fetchToken(registry, auth, [each], signal)),
+              (error: unknown) => {
+                // refused credentials are refused for every scope; anything else (a realm that
+                // limits scopes per request, a URL too long) is worth one request per scope
+                if (error instanceof RegistryError && error.code === 'UNAUTHORIZED') throw error;
+                return this.fetchToken(registry, auth, [each], signal);
+              },
+            );
+      const key = `${registry}|${each}`;
+      this.tokens.set(key, entry);
+      entry.catch(() => {
+        if (this.tokens.get(key) === entry) this.tokens.delete(key);
+      });
+      if (each === scope) own = entry;
+    }
+    return own;
+  }
+
+  /** Up to scopesPerRequest - 1 planned scopes besides `scope` that have no token yet, taken off the plan. */
+  private takePlanned(registry: string, scope: string): string[] {
+    const planned = this.planned.get(registry);
+    if (!planned) return [];
+    planned.delete(scope);
+    const taken: string[] = [];
+    const room = this.scopesPerRequest() - 1;
+    for (const candidate of planned) {
+      if (taken.length >= room) break;
+      planned.delete(candidate);
+      if (!this.tokens.has(`${registry}|${candidate}`)) taken.push(candidate);
+    }
+    return taken;
+  }
+
+  private async fetchToken(registry: string, auth: BearerAuth, scopes: string[], signal?: AbortSignal): Promise<CachedToken> {
     const lookup = await this.credentialsFor(registry);
     const realm = new URL(auth.realm);
     // Basic credentials travel to the realm only where they cannot be read on the way.
@@ -158,7 +237,7 @@ export class Authenticator {
     }
     const params = new URLSearchParams();
     if (auth.service) params.set('service', auth.service);
-    params.append('scope', scope);
+    for (const scope of scopes) params.append('scope', scope);
     const headers: Record<string, string> = {};
     let method: 'GET' | 'POST' = 'GET';
     let body: string | undefined;
@@ -203,7 +282,9 @@ export class Authenticator {
       });
     }
     const seconds = parsed.data.expires_in && parsed.data.expires_in > 0 ? parsed.data.expires_in : DEFAULT_TOKEN_SECONDS;
-    return { token, expiresAt: this.now() + seconds * 1000 - EXPIRY_MARGIN_MS };
+    const expiresAt = this.now() + seconds * 1000 - EXPIRY_MARGIN_MS;
+    // Only a token shared by several scopes needs to say what it grants.
+    return scopes.length > 1 ? { token, expiresAt, access: jwtAccess(token) } : { token, expiresAt };
   }
 
   missingCredentials(registry: string, lookup: CredentialLookup): RegistryError {
@@ -229,4 +310,37 @@ function mergeQuery(realm: URL, params: URLSearchParams): string {
   const merged = new URLSearchParams(realm.search);
   for (const [key, value] of params) merged.append(key, value);
   return merged.toString();
+}
+
+function scopeOf(repository: string, access: Access): string {
+  return `repository:${repository}:${access}`;
+}
+
+/**
+ * The `access` claim of a JWT (https://distribution.github.io/distribution/spec/auth/jwt/), or
+ * undefined when the token is opaque or has no such claim. Read, never verified: the registry
+ * verifies; this only decides whether to ask for a token of the repository's own.
+ */
+function jwtAccess(token: string): JwtAccess[] | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts[1]) return undefined;
+  try {
+    const parsed = JwtAccessClaimsSchema.safeParse(JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')));
+    return parsed.success ? (parsed.data.access ?? undefined) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a token grants every action a scope asks for; an opaque token is trusted (a 401 will tell). */
+function covers(granted: CachedToken, scope: string): boolean {
+  if (!granted.access) return true;
+  const first = scope.indexOf(':');
+  const last = scope.lastIndexOf(':');
+  const type = scope.slice(0, first);
+  const name = scope.slice(first + 1, last);
+  const wanted = scope.slice(last + 1).split(',');
+  return granted.access.some(
+    (entry) => entry.type === type && entry.name === name && wanted.every((action) => entry.actions.includes(action) || entry.actions.includes('*')),
+  );
 }

@@ -58,6 +58,20 @@ export class RegistryClient {
     return registryBaseUrl(registry, this.insecure);
   }
 
+  /**
+   * The repositories a run will visit, in order: lets the authenticator ask for several
+   * repositories' tokens in one request. A hint only; nothing is sent here.
+   */
+  plan(refs: Iterable<ImageReference>, access: Access): void {
+    const byRegistry = new Map<string, string[]>();
+    for (const ref of refs) {
+      const repositories = byRegistry.get(ref.registry) ?? [];
+      repositories.push(ref.repository);
+      byRegistry.set(ref.registry, repositories);
+    }
+    for (const [registry, repositories] of byRegistry) this.auth.plan(registry, repositories, access);
+  }
+
   /** The digest a tag points at, or not found. Only a 404 means "not found"; everything else throws. */
   async headManifest(ref: ImageReference, reference: string, access: Access, signal?: AbortSignal): Promise<ManifestHead> {
     const response = await this.manifestRequest('HEAD', ref, reference, access, signal);

@@ -12,6 +12,8 @@ export interface RegistrySessionOptions {
   concurrency?: number;
   requestTimeoutMs?: number;
   logger?: RequestLogger;
+  /** repositories per token request when the run is planned (see Authenticator); 1 = one each */
+  scopesPerTokenRequest?: number;
 }
 
 export interface RegistrySession {
@@ -33,6 +35,7 @@ export function openRegistrySession(options: RegistrySessionOptions): RegistrySe
     credentials: options.credentials,
     baseUrl: (registry) => registryBaseUrl(registry, insecure),
     isInsecure: (host) => isInsecureHost(host, insecure),
+    scopesPerRequest: options.scopesPerTokenRequest,
   });
   const client = new RegistryClient({ transport, authenticator, insecureRegistries: insecure });
   return { client, authenticator, transport, close: () => transport.close() };

@@ -11,6 +11,15 @@ export const TokenResponseSchema = z.object({
 });
 export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 
+// The `access` claim of a registry JWT: https://distribution.github.io/distribution/spec/auth/jwt/
+export const JwtAccessSchema = z.object({
+  type: z.string(),
+  name: z.string(),
+  actions: z.array(z.string()),
+});
+export type JwtAccess = z.infer<typeof JwtAccessSchema>;
+export const JwtAccessClaimsSchema = z.object({ access: z.array(JwtAccessSchema).nullish() });
+
 // https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes
 export const ErrorBodySchema = z.object({
   errors: z.array(

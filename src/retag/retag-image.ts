@@ -12,6 +12,13 @@ export interface ManifestRegistry {
   headManifest(ref: ImageReference, reference: string, access: Access, signal?: AbortSignal): Promise<ManifestHead>;
   getManifest(ref: ImageReference, reference: string, access: Access, signal?: AbortSignal): Promise<Manifest | undefined>;
   putManifest(ref: ImageReference, tag: string, manifest: Manifest, signal?: AbortSignal): Promise<string>;
+  /** Optional hint before the run: every repository it will visit, in order (token batching). */
+  plan?(refs: Iterable<ImageReference>, access: Access): void;
+}
+
+/** A dry-run asks for read access only; apply asks for pull,push once so one token serves all three requests. */
+export function accessFor(dryRun: boolean): Access {
+  return dryRun ? 'pull' : 'pull,push';
 }
 
 export interface RetagImageOptions {
@@ -25,8 +32,7 @@ function resultOf(target: RetagTarget, decision: Decision, mediaType?: string): 
 
 export async function retagImage(target: RetagTarget, registry: ManifestRegistry, options: RetagImageOptions): Promise<ImageResult> {
   const ref: ImageReference = { registry: target.registry, repository: target.repository };
-  // A dry-run asks for read access only; apply asks for pull,push once so one token serves all three requests.
-  const access: Access = options.dryRun ? 'pull' : 'pull,push';
+  const access = accessFor(options.dryRun);
   const { signal } = options;
   try {
     const existing = await registry.headManifest(ref, target.tag, access, signal);

@@ -3,7 +3,7 @@
 
 import pLimit from 'p-limit';
 import { summarise } from './plan.js';
-import { retagImage, type ManifestRegistry } from './retag-image.js';
+import { accessFor, retagImage, type ManifestRegistry } from './retag-image.js';
 import type { ImageResult, RetagTarget, RunResult } from './types.js';
 
 export interface RunOptions {
@@ -17,6 +17,10 @@ export interface RunOptions {
 export async function runRetag(targets: RetagTarget[], registry: ManifestRegistry, options: RunOptions): Promise<RunResult> {
   const limit = pLimit(Math.max(1, options.concurrency));
   const { signal } = options;
+  registry.plan?.(
+    targets.map((t) => ({ registry: t.registry, repository: t.repository })),
+    accessFor(options.dryRun),
+  );
   const results = await Promise.all(
     targets.map((target) =>
       limit(async (): Promise<ImageResult> => {

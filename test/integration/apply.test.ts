@@ -179,9 +179,17 @@ describe.each(['basic', 'token'] as const)('retag apply with %s auth', (auth) =>
       expect(await registry.client.tagDigest('stx/oci-index', 'stx.4.0-reader')).toBeUndefined();
     });
 
-    it('fetches one token per repository, not one per request', async () => {
+    it('fetches one token for all the run repositories (several scopes in one request), not one per request', async () => {
       const before = registry.tokenServer!.requests.length;
       await runInProcess(['apply', 'good.yaml'], { cwd: dir, env });
+      const fetched = registry.tokenServer!.requests.slice(before);
+      expect(fetched.length).toBe(1);
+      expect(new Set(fetched.flatMap((r) => r.scopes)).size).toBe(5);
+    });
+
+    it('with batching off, one token per repository', async () => {
+      const before = registry.tokenServer!.requests.length;
+      await runInProcess(['apply', 'good.yaml'], { cwd: dir, env: { ...env, RETAG_TOKEN_SCOPES_PER_REQUEST: '1' } });
       const fetched = registry.tokenServer!.requests.slice(before);
       expect(fetched.length).toBe(5);
       expect(new Set(fetched.flatMap((r) => r.scopes)).size).toBe(5);

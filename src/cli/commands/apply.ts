@@ -43,6 +43,15 @@ function credentialStore(options: ApplyOptions): CredentialStore {
   return fromConfig;
 }
 
+/**
+ * RETAG_TOKEN_SCOPES_PER_REQUEST: repositories per token request (default 25, 1 = a token request
+ * per repository). A tuning knob for realms that limit scopes, and how the benchmark compares both.
+ */
+function scopesPerTokenRequest(env: NodeJS.ProcessEnv): number | undefined {
+  const value = Number(env.RETAG_TOKEN_SCOPES_PER_REQUEST);
+  return Number.isInteger(value) && value >= 1 ? value : undefined;
+}
+
 export async function applyCommand(options: ApplyOptions): Promise<number> {
   const loaded = await loadTagFiles(options.files, { cwd: options.cwd });
   if (loaded.problems.length > 0) {
@@ -56,6 +65,7 @@ export async function applyCommand(options: ApplyOptions): Promise<number> {
     concurrency: options.concurrency,
     requestTimeoutMs: options.requestTimeoutMs,
     logger,
+    scopesPerTokenRequest: scopesPerTokenRequest(options.env ?? process.env),
   });
   logger.info({ images: loaded.entries.length, dryRun: options.dryRun, concurrency: options.concurrency }, 'retag run starting');
   try {
@@ -67,7 +77,12 @@ export async function applyCommand(options: ApplyOptions): Promise<number> {
         logger.info({ image: `${result.target.name}:${result.target.tag}`, status: result.status }, 'image done'),
     });
     logger.info(
-      { requests: session.transport.stats.requests, byMethod: session.transport.stats.byMethod, tokenFetches: session.authenticator.tokenFetches },
+      {
+        requests: session.transport.stats.requests,
+        byMethod: session.transport.stats.byMethod,
+        tokenFetches: session.authenticator.tokenFetches,
+        maxRssKiB: process.resourceUsage().maxRSS, // peak memory, for the benchmark
+      },
       'retag run finished',
     );
     options.io.stdout.write(options.output === 'json' ? renderRunJson(run) : renderRunText(run));

@@ -1,0 +1,91 @@
+// A reverse proxy on loopback in front of a test registry: it adds a fixed delay to every request
+// (a WAN round trip to Docker Hub, reproducibly) and records each request's method and path, so
+// tests and the benchmark can count what a client really sent (manifest requests per image, pings).
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ProxiedRequest {
+  method: string;
+  path: string;
+  status: number;
+}
+
+export interface LatencyProxyOptions {
+  /** `http://127.0.0.1:PORT` of the registry behind the proxy */
+  target: string;
+  /** added before each request is forwarded; mutable through the returned object */
+  delayMs?: number;
+}
+
+export interface LatencyProxy {
+  /** `127.0.0.1:PORT`, as an image reference names it */
+  host: string;
+  url: string;
+  delayMs: number;
+  /** every request answered so far, in arrival order */
+  requests: ProxiedRequest[];
+  stop(): Promise<void>;
+}
+
+/** `/v2/NAME/manifests/REF` -> true: the requests Docker Hub's pull limit and this issue count. */
+export function isManifestPath(path: string): boolean {
+  return /^\/v2\/.+\/manifests\/[^/]+$/.test(path.split('?')[0] ?? '');
+}
+
+export async function startLatencyProxy(options: LatencyProxyOptions): Promise<LatencyProxy> {
+  const target = new URL(options.target);
+  // Keep-alive to the registry so the proxy itself does not add connection set-up to the figures.
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+  const forward = (req: IncomingMessage, res: ServerResponse): void => {
+    const record: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0 };
+    state.requests.push(record);
+    const upstream = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: target.host },
+        agent,
+      },
+      (answer) => {
+        record.status = answer.statusCode ?? 0;
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', (error) => {
+      record.status = 502;
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end(`latency proxy: ${error.message}`);
+    });
+    req.pipe(upstream);
+  };
+
+  const server = createServer((req, res) => {
+    req.pause(); // the body waits with the request
+    if (state.delayMs > 0) setTimeout(() => forward(req, res), state.delayMs);
+    else forward(req, res);
+  });
+  server.keepAliveTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const state: LatencyProxy = {
+    host: `127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}`,
+    delayMs: options.delayMs ?? 0,
+    requests: [],
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        agent.destroy();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+  return state;
+}
