@@ -2,9 +2,9 @@
 // line of defence; the first is that no credential is ever put into a log call (Secret, redactUrl).
 
 import { pino, type Logger } from 'pino';
+import type { LogLevel } from './log-levels.js';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { LOG_LEVELS, type LogLevel } from './log-levels.js';
 
 const SECRET_KEYS = ['authorization', 'password', 'auth', 'identitytoken', 'token', 'access_token', 'refresh_token', 'secret'];
 

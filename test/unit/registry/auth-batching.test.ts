@@ -1,0 +1,139 @@
+// Token batching against a scripted realm: several planned repositories' scopes go into one token
+// request; a repository the answer does not cover (a JWT's `access` claim), a realm that refuses
+// batches, and an opaque token the registry refuses each fall back to a token of its own.
+
+import { describe, expect, it } from 'vitest';
+import { Authenticator } from '../../../src/registry/auth.js';
+import { explicitStore } from '../../../src/registry/credentials.js';
+import { RegistryError } from '../../../src/registry/errors.js';
+import { Secret } from '../../../src/registry/secret.js';
+import type { HttpRequest, HttpResponse, Transport } from '../../../src/registry/transport.js';
+
+const REGISTRY = 'registry.example';
+
+type Realm = (scopes: string[]) => { status: number; token?: string };
+
+function jwt(access: { type: string; name: string; actions: string[] }[], id: string): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'none' })}.${part({ access, jti: id })}.sig`;
+}
+
+function grantAll(scopes: string[]): { type: string; name: string; actions: string[] }[] {
+  return scopes.map((scope) => {
+    const [type, name, actions] = scope.split(':') as [string, string, string];
+    return { type, name, actions: actions.split(',') };
+  });
+}
+
+function fakeTransport(realm: Realm): Transport & { tokenRequests: string[][] } {
+  const tokenRequests: string[][] = [];
+  const answer = (status: number, headers: Record<string, string> = {}, body = ''): HttpResponse => ({
+    status,
+    headers,
+    body: Buffer.from(body),
+  });
+  return {
+    tokenRequests,
+    stats: { requests: 0, byMethod: {} },
+    close: async () => undefined,
+    async send(request: HttpRequest): Promise<HttpResponse> {
+      const url = new URL(request.url);
+      if (url.pathname === '/v2/') {
+        return answer(401, { 'www-authenticate': 'Bearer realm="https://auth.example/token",service="svc"' });
+      }
+      const scopes = url.searchParams.getAll('scope');
+      tokenRequests.push(scopes);
+      const { status, token } = realm(scopes);
+      return answer(status, {}, token ? JSON.stringify({ token, expires_in: 300 }) : '{}');
+    },
+  };
+}
+
+function authenticator(transport: Transport, scopesPerRequest?: number): Authenticator {
+  return new Authenticator({
+    transport,
+    credentials: explicitStore('ci', new Secret('pw')),
+    baseUrl: (registry) => `https://${registry}`,
+    isInsecure: () => false,
+    scopesPerRequest,
+  });
+}
+
+const REPOS = ['a', 'b', 'c', 'd', 'e'];
+const tokenOf = async (auth: Authenticator, repo: string) => auth.authorization(REGISTRY, repo, 'pull,push');
+
+describe('token batching', () => {
+  it('one request for all planned repositories when the JWT covers them', async () => {
+    const transport = fakeTransport((scopes) => ({ status: 200, token: jwt(grantAll(scopes), 'batch') }));
+    const auth = authenticator(transport);
+    auth.plan(REGISTRY, REPOS, 'pull,push');
+    const tokens = await Promise.all(REPOS.map((repo) => tokenOf(auth, repo)));
+    expect(transport.tokenRequests).toEqual([REPOS.map((r) => `repository:${r}:pull,push`)]);
+    expect(new Set(tokens).size).toBe(1);
+    expect(auth.tokenFetches).toBe(1);
+  });
+
+  it('batches of scopesPerRequest, in plan order', async () => {
+    const transport = fakeTransport((scopes) => ({ status: 200, token: jwt(grantAll(scopes), scopes.join()) }));
+    const auth = authenticator(transport, 2);
+    auth.plan(REGISTRY, REPOS, 'pull,push');
+    for (const repo of REPOS) await tokenOf(auth, repo);
+    expect(transport.tokenRequests.map((s) => s.length)).toEqual([2, 2, 1]);
+  });
+
+  it('a repository the granted JWT leaves out (or grants fewer actions) gets a token of its own', async () => {
+    // a realm that grants only the first scope of a request, and only pull on "c"
+    const transport = fakeTransport((scopes) => ({
+      status: 200,
+      token: jwt(grantAll(scopes.slice(0, 1)).map((g) => (g.name === 'c' ? { ...g, actions: ['pull'] } : g)), scopes.join()),
+    }));
+    const auth = authenticator(transport);
+    auth.plan(REGISTRY, REPOS, 'pull,push');
+    const tokens = await Promise.all(REPOS.map((repo) => tokenOf(auth, repo)));
+    expect(transport.tokenRequests[0]).toHaveLength(5);
+    expect(transport.tokenRequests.slice(1).map((s) => s.join()).sort()).toEqual(['b', 'c', 'd', 'e'].map((r) => `repository:${r}:pull,push`));
+    expect(new Set(tokens).size).toBe(5);
+  });
+
+  it('a realm that refuses several scopes: one request per repository', async () => {
+    const transport = fakeTransport((scopes) => (scopes.length > 1 ? { status: 400 } : { status: 200, token: `opaque-${scopes[0]}` }));
+    const auth = authenticator(transport);
+    auth.plan(REGISTRY, REPOS, 'pull,push');
+    const tokens = await Promise.all(REPOS.map((repo) => tokenOf(auth, repo)));
+    expect(tokens).toEqual(REPOS.map((r) => `Bearer opaque-repository:${r}:pull,push`));
+    expect(transport.tokenRequests).toHaveLength(1 + REPOS.length);
+  });
+
+  it('refused credentials are not retried per repository', async () => {
+    const transport = fakeTransport(() => ({ status: 401 }));
+    const auth = authenticator(transport);
+    auth.plan(REGISTRY, REPOS, 'pull,push');
+    const results = await Promise.allSettled(REPOS.map((repo) => tokenOf(auth, repo)));
+    for (const result of results) {
+      expect(result.status).toBe('rejected');
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(RegistryError);
+      expect(((result as PromiseRejectedResult).reason as RegistryError).code).toBe('UNAUTHORIZED');
+    }
+    expect(transport.tokenRequests).toHaveLength(1);
+  });
+
+  it('an opaque shared token is used until the registry refuses it, then the repository gets its own', async () => {
+    const transport = fakeTransport((scopes) => ({ status: 200, token: scopes.length > 1 ? 'opaque-shared' : `opaque-${scopes[0]}` }));
+    const auth = authenticator(transport);
+    auth.plan(REGISTRY, REPOS, 'pull,push');
+    expect(await tokenOf(auth, 'a')).toBe('Bearer opaque-shared');
+    expect(await tokenOf(auth, 'c')).toBe('Bearer opaque-shared');
+    auth.invalidate(REGISTRY, 'c', 'pull,push'); // what the client does on a 401
+    expect(await tokenOf(auth, 'c')).toBe('Bearer opaque-repository:c:pull,push');
+    expect(await tokenOf(auth, 'd')).toBe('Bearer opaque-shared');
+  });
+
+  it('scopesPerRequest 1: the plan is ignored, one request per repository', async () => {
+    const transport = fakeTransport((scopes) => ({ status: 200, token: jwt(grantAll(scopes), scopes.join()) }));
+    const auth = authenticator(transport, 1);
+    auth.plan(REGISTRY, REPOS, 'pull,push');
+    await Promise.all(REPOS.map((repo) => tokenOf(auth, repo)));
+    expect(transport.tokenRequests.every((s) => s.length === 1)).toBe(true);
+    expect(transport.tokenRequests).toHaveLength(5);
+  });
+});
