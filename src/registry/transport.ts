@@ -101,6 +101,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
         headers: request.headers,
         body: request.body,
         signal: request.signal,
+        // undici closes the connection after every HEAD unless told not to (nodejs/undici#258,
+        // for servers that send a body with HEAD); registries do not, and a HEAD is two of a new
+        // tag's three requests, so without this every HEAD would pay a new TCP and TLS handshake.
+        reset: false,
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });

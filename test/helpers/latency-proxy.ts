@@ -24,6 +24,8 @@ export interface LatencyProxy {
   delayMs: number;
   /** every request answered so far, in arrival order */
   requests: ProxiedRequest[];
+  /** TCP connections clients opened to the proxy: keep-alive shows as few connections, many requests */
+  connections: number;
   stop(): Promise<void>;
 }
 
@@ -51,8 +53,16 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
       },
       (answer) => {
         record.status = answer.statusCode ?? 0;
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        // hop-by-hop headers are the proxy's own business, not the registry's
+        const { connection: _connection, 'keep-alive': _keepAlive, ...headers } = answer.headers;
+        res.writeHead(answer.statusCode ?? 502, headers);
+        if (req.method === 'HEAD') {
+          // no body: piping an empty one makes node close the client's connection after a HEAD
+          answer.resume();
+          res.end();
+        } else {
+          answer.pipe(res);
+        }
       },
     );
     upstream.on('error', (error) => {
@@ -69,6 +79,9 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
     else forward(req, res);
   });
   server.keepAliveTimeout = 30_000;
+  server.on('connection', () => {
+    state.connections += 1;
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -80,6 +93,7 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
     url: `http://127.0.0.1:${port}`,
     delayMs: options.delayMs ?? 0,
     requests: [],
+    connections: 0,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

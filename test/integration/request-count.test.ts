@@ -26,6 +26,7 @@ interface Phase {
   registry: ProxiedRequest[];
   manifests: ProxiedRequest[];
   tokens: TokenRequest[];
+  connections: number;
   code: number;
   stdout: string;
 }
@@ -42,12 +43,14 @@ describe('requests per image (token auth, counted at the registry)', () => {
   async function measure(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Phase> {
     const fromProxy = proxy.requests.length;
     const fromRealm = registry.tokenServer!.requests.length;
+    const fromConnections = proxy.connections;
     const result = await runInProcess(args, { cwd: dir, env: { ...env, ...extraEnv } });
     const seen = proxy.requests.slice(fromProxy);
     return {
       registry: seen,
       manifests: seen.filter((r) => isManifestPath(r.path)),
       tokens: registry.tokenServer!.requests.slice(fromRealm),
+      connections: proxy.connections - fromConnections,
       code: result.code,
       stdout: result.stdout,
     };
@@ -58,6 +61,8 @@ describe('requests per image (token auth, counted at the registry)', () => {
     // registry had to refuse for want of a token
     expect(phase.registry.filter((r) => r.path === '/v2/')).toHaveLength(1);
     expect(phase.registry.filter((r) => r.status === 401 && r.path !== '/v2/')).toEqual([]);
+    // keep-alive: connections are reused, at most --concurrency (8) of them to the registry
+    expect(phase.connections).toBeLessThanOrEqual(8);
   }
 
   beforeAll(async () => {
@@ -106,8 +111,9 @@ describe('requests per image (token auth, counted at the registry)', () => {
     expect(phase.tokens[0]!.scopes.sort()).toEqual(REPOS.map((r) => `repository:${r}:pull,push`).sort());
   });
 
-  it('rerun: HEADs only, nothing written, no pull', async () => {
-    const phase = await measure(['apply', 'rel-1.yaml']);
+  it('rerun: HEADs only, nothing written, no pull; --concurrency caps the connections', async () => {
+    const phase = await measure(['apply', '--concurrency', '2', 'rel-1.yaml']);
+    expect(phase.connections).toBeLessThanOrEqual(2);
     expect(phase.code).toBe(0);
     expect(phase.stdout).toMatch(/8 images: 0 created, 8 exist/);
     expect(phase.manifests).toHaveLength(2 * REPOS.length);

@@ -1,0 +1,346 @@
+// `npm run bench [-- --images N --delay MS --concurrency C --skopeo-images K --timeout S]`
+// What a retag run costs against a slow registry, next to skopeo doing the same job.
+//
+// Starts Debian's docker-registry with token auth (the Docker Hub flow) behind a latency proxy
+// that adds --delay ms (default 50) to every request; the token server gets the same delay. Seeds
+// N images of the four manifest kinds, one repository each, then in one run times, as real
+// processes: a dry-run, `retag apply`, a rerun, `retag apply` with one token request per
+// repository (the other token strategy), and skopeo doing the same job C-wide: per image
+// `skopeo inspect --raw` of the target, then `skopeo copy --all --preserve-digests` source -> tag.
+// Requests are counted at the proxy and the token server, not by retag itself.
+// Not part of `npm test`: it takes a minute or more and its figures depend on the machine.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { isManifestPath, startLatencyProxy, type LatencyProxy } from '../test/helpers/latency-proxy.js';
+import { startRegistry, type TestRegistry } from '../test/helpers/registry-process.js';
+import { SEED_KINDS_V2, seedImages, type SeedSpec } from '../test/helpers/seed.js';
+
+// .build/scripts/bench.js -> the project root
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(root, 'bin', 'retag.js');
+const SRC = 'master-debian-stable-20260101T000000Z.0';
+const TIME_BIN = '/usr/bin/time';
+
+const { values: flags } = parseArgs({
+  options: {
+    images: { type: 'string', default: '200' },
+    delay: { type: 'string', default: '50' },
+    concurrency: { type: 'string', default: '8' },
+    // skopeo takes seconds per image: by default it does at most 200 of them and its time is
+    // scaled to N (said so in the table)
+    'skopeo-images': { type: 'string' },
+    'no-skopeo': { type: 'boolean', default: false },
+    // the whole benchmark stops (and says so) after this many seconds
+    timeout: { type: 'string', default: '1200' },
+    'seed-concurrency': { type: 'string', default: '4' },
+  },
+});
+
+function whole(name: string, value: string | undefined, min: number): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min) {
+    process.stderr.write(`bench: --${name} must be a whole number >= ${min}, got "${value}"\n`);
+    process.exit(2);
+  }
+  return parsed;
+}
+
+const N = whole('images', flags.images, 1);
+const DELAY = whole('delay', flags.delay, 0);
+const C = whole('concurrency', flags.concurrency, 1);
+const TIMEOUT_S = whole('timeout', flags.timeout, 10);
+const SEED_C = whole('seed-concurrency', flags['seed-concurrency'], 1);
+const SKOPEO_N = flags['no-skopeo'] ? 0 : Math.min(N, whole('skopeo-images', flags['skopeo-images'] ?? String(Math.min(N, 200)), 0));
+
+interface PhaseResult {
+  name: string;
+  images: number;
+  wallMs: number;
+  manifestRequests: number;
+  manifestGets: number;
+  otherRequests: number;
+  tokenFetches: number;
+  connections: number;
+  peakRssKiB?: number;
+  /** round trips per image a minimal client needs for this job */
+  floorTrips: number;
+  ok: boolean;
+  note?: string;
+}
+
+const children = new Set<ReturnType<typeof spawn>>();
+
+/** Runs a command, killing it after `timeoutMs`; resolves with exit code, stdout and stderr. */
+function exec(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      children.delete(child);
+      resolve({ code, stdout, stderr, timedOut });
+    });
+  });
+}
+
+function ensureSkopeo(): boolean {
+  if (spawnSync('skopeo', ['--version']).status === 0) return true;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (root) {
+    process.stdout.write('skopeo is missing; installing it with apt-get (Debian package skopeo)...\n');
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'skopeo'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (spawnSync('skopeo', ['--version']).status === 0) return true;
+  }
+  process.stdout.write('skopeo is not installed: `sudo apt-get install -y skopeo` (Debian/Ubuntu); its column is skipped.\n');
+  return false;
+}
+
+function tagFile(host: string, repos: string[], tag: string): string {
+  const lines = ['---', 'images:'];
+  for (const repo of repos) lines.push(`  - name: ${host}/${repo}`, `    src_build_tag: ${SRC}`, `    tag: ${tag}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Seeds one repository per image, kinds in turn, content unique per repository (no shared-blob upload races). */
+async function seed(registry: TestRegistry, repos: string[]): Promise<void> {
+  const specs: SeedSpec[] = repos.map((repo, i) => ({ repo, tag: SRC, kind: SEED_KINDS_V2[i % SEED_KINDS_V2.length]!, variant: repo }));
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < specs.length) {
+      const spec = specs[next++]!;
+      await seedImages(registry.client, [spec]);
+    }
+  };
+  await Promise.all(Array.from({ length: SEED_C }, lane));
+}
+
+interface Counters {
+  proxy: LatencyProxy;
+  registry: TestRegistry;
+}
+
+async function measure<T>(
+  counters: Counters,
+  body: () => Promise<T>,
+): Promise<{ value: T; wallMs: number; manifestRequests: number; manifestGets: number; otherRequests: number; tokenFetches: number; connections: number }> {
+  const fromProxy = counters.proxy.requests.length;
+  const fromConnections = counters.proxy.connections;
+  const fromRealm = counters.registry.tokenServer!.requests.length;
+  const started = performance.now();
+  const value = await body();
+  const wallMs = performance.now() - started;
+  const seen = counters.proxy.requests.slice(fromProxy);
+  const manifests = seen.filter((r) => isManifestPath(r.path));
+  return {
+    value,
+    wallMs,
+    manifestRequests: manifests.length,
+    manifestGets: manifests.filter((r) => r.method === 'GET').length,
+    otherRequests: seen.length - manifests.length,
+    tokenFetches: counters.registry.tokenServer!.requests.length - fromRealm,
+    connections: counters.proxy.connections - fromConnections,
+  };
+}
+
+interface RetagRun {
+  name: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  expect: Partial<Record<'created' | 'pending' | 'exists', number>>;
+  floorTrips: number;
+}
+
+async function retagPhase(counters: Counters, run: RetagRun, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<PhaseResult> {
+  const args = [BIN, 'apply', '--output', 'json', '--log-level', 'info', '--concurrency', String(C), ...run.args];
+  const m = await measure(counters, () => exec(process.execPath, args, { env: { ...env, ...run.env }, timeoutMs }));
+  const { code, stdout, stderr, timedOut } = m.value;
+  let ok = code === 0 && !timedOut;
+  let note: string | undefined = timedOut ? `timed out after ${timeoutMs / 1000} s` : undefined;
+  try {
+    const summary = (JSON.parse(stdout) as { summary: Record<string, number> }).summary;
+    for (const [status, count] of Object.entries(run.expect)) {
+      if (summary[status] !== count) {
+        ok = false;
+        note = `expected ${count} ${status}, got ${JSON.stringify(summary)}`;
+      }
+    }
+  } catch {
+    ok = false;
+    note ??= `no JSON report (exit ${code}): ${stderr.slice(0, 300)}`;
+  }
+  const finished = stderr
+    .split('\n')
+    .filter((line) => line.includes('"retag run finished"'))
+    .map((line) => JSON.parse(line) as { maxRssKiB?: number })[0];
+  return { name: run.name, images: N, ...m, peakRssKiB: finished?.maxRssKiB, floorTrips: run.floorTrips, ok, note };
+}
+
+/** skopeo C-wide: per image, `inspect --raw` of the target (the existence check), then `copy --all --preserve-digests`. */
+async function skopeoPhase(counters: Counters, repos: string[], host: string, creds: string, timeoutMs: number): Promise<PhaseResult> {
+  const useTime = spawnSync(TIME_BIN, ['-f', '%M', 'true']).status === 0;
+  let peak = 0;
+  let failures = 0;
+  const run = async (args: string[]): Promise<number | null> => {
+    const command = useTime ? TIME_BIN : 'skopeo';
+    const full = useTime ? ['-f', 'maxrss=%M', 'skopeo', ...args] : args;
+    const result = await exec(command, full, { timeoutMs });
+    const rss = /maxrss=(\d+)/.exec(result.stderr);
+    if (rss) peak = Math.max(peak, Number(rss[1]));
+    return result.code;
+  };
+  const m = await measure(counters, async () => {
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < repos.length) {
+        const repo = repos[next++]!;
+        const target = `docker://${host}/${repo}:rel-skopeo`;
+        const exists = await run(['inspect', '--raw', '--tls-verify=false', '--creds', creds, target]);
+        if (exists === 0) continue; // already there: nothing to copy
+        const copied = await run([
+          '--insecure-policy', 'copy', '--all', '--preserve-digests', '--quiet',
+          '--src-tls-verify=false', '--dest-tls-verify=false', '--src-creds', creds, '--dest-creds', creds,
+          `docker://${host}/${repo}:${SRC}`, target,
+        ]);
+        if (copied !== 0) failures += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: C }, lane));
+  });
+  return {
+    name: 'skopeo inspect + copy',
+    images: repos.length,
+    ...m,
+    peakRssKiB: useTime ? peak : undefined,
+    floorTrips: 3,
+    ok: failures === 0,
+    note: failures > 0 ? `${failures} copies failed` : undefined,
+  };
+}
+
+function formatTable(results: PhaseResult[], skopeo: PhaseResult | undefined): string {
+  const perImageMs = (r: PhaseResult) => r.wallMs / r.images;
+  const skopeoScaledMs = skopeo ? perImageMs(skopeo) * N : undefined;
+  const header = ['run', 'images', 'wall s', 'manifest req/image', 'manifest GETs', 'other req', 'token fetches', 'connections', 'peak RSS MiB', 'floor s', 'x floor', 'skopeo / this'];
+  const rows = results.map((r) => {
+    const floorMs = (r.images * r.floorTrips * DELAY) / C;
+    const scaledMs = perImageMs(r) * N;
+    return [
+      r.ok ? r.name : `${r.name} (FAILED: ${r.note ?? '?'})`,
+      String(r.images),
+      (r.wallMs / 1000).toFixed(2),
+      (r.manifestRequests / r.images).toFixed(2),
+      String(r.manifestGets),
+      String(r.otherRequests),
+      String(r.tokenFetches),
+      String(r.connections),
+      r.peakRssKiB ? (r.peakRssKiB / 1024).toFixed(1) : '-',
+      (floorMs / 1000).toFixed(2),
+      floorMs > 0 ? (r.wallMs / floorMs).toFixed(2) : '-',
+      skopeoScaledMs && r !== skopeo ? (skopeoScaledMs / scaledMs).toFixed(1) : '-',
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<number> {
+  const deadline = setTimeout(() => {
+    process.stderr.write(`bench: stopped after --timeout ${TIMEOUT_S} s\n`);
+    for (const child of children) child.kill('SIGKILL');
+    process.exit(1);
+  }, TIMEOUT_S * 1000);
+  deadline.unref();
+
+  const skopeo = SKOPEO_N > 0 && ensureSkopeo();
+  process.stdout.write(
+    `retag benchmark: ${N} images, ${DELAY} ms added to every request (token server included), ` +
+      `${C} at a time; ${cpus().length} CPUs, Node ${process.version}\n`,
+  );
+  const registry = await startRegistry({ auth: 'token', tokenExpiresInSeconds: 600 });
+  const proxy = await startLatencyProxy({ target: registry.url, delayMs: 0 });
+  const work = await mkdtemp(join(tmpdir(), 'retag-bench-'));
+  try {
+    const repos = Array.from({ length: N }, (_, i) => `bench/image-${String(i).padStart(5, '0')}`);
+    const seeding = performance.now();
+    await seed(registry, repos);
+    process.stdout.write(`seeded ${N} images (${SEED_KINDS_V2.join(', ')}) in ${((performance.now() - seeding) / 1000).toFixed(1)} s\n`);
+
+    const files: Record<string, string> = { batched: 'rel-batched', single: 'rel-single' };
+    for (const [file, tag] of Object.entries(files)) await writeFile(join(work, `${file}.yaml`), tagFile(proxy.host, repos, tag));
+    const auth = Buffer.from(`admin:${registry.users.admin}`).toString('base64');
+    await writeFile(join(work, 'config.json'), JSON.stringify({ auths: { [proxy.host]: { auth } } }));
+    const env = { DOCKER_CONFIG: work };
+
+    // the slow network starts here
+    proxy.delayMs = DELAY;
+    registry.tokenServer!.delayMs = DELAY;
+    const counters = { proxy, registry };
+    // a phase may take 10x its floor plus start-up before it is called stuck
+    const phaseTimeout = (trips: number) => 30_000 + (10 * N * trips * Math.max(DELAY, 5)) / C;
+    const runs: RetagRun[] = [
+      { name: 'retag apply --dry-run', args: ['--dry-run', join(work, 'batched.yaml')], expect: { pending: N }, floorTrips: 2 },
+      { name: 'retag apply', args: [join(work, 'batched.yaml')], expect: { created: N }, floorTrips: 3 },
+      { name: 'retag apply (rerun)', args: [join(work, 'batched.yaml')], expect: { exists: N }, floorTrips: 2 },
+      {
+        name: 'retag apply, a token request per repository',
+        args: [join(work, 'single.yaml')],
+        env: { RETAG_TOKEN_SCOPES_PER_REQUEST: '1' },
+        expect: { created: N },
+        floorTrips: 3,
+      },
+    ];
+    const results: PhaseResult[] = [];
+    for (const run of runs) {
+      process.stdout.write(`running: ${run.name}...\n`);
+      results.push(await retagPhase(counters, run, env, phaseTimeout(run.floorTrips)));
+    }
+    let skopeoResult: PhaseResult | undefined;
+    if (skopeo) {
+      process.stdout.write(`running: skopeo on ${SKOPEO_N} images...\n`);
+      skopeoResult = await skopeoPhase(counters, repos.slice(0, SKOPEO_N), proxy.host, `admin:${registry.users.admin}`, phaseTimeout(40));
+      results.push(skopeoResult);
+    }
+    process.stdout.write(`\n${formatTable(results, skopeoResult)}\n`);
+    process.stdout.write(
+      `\nfloor = images x round trips a minimal client needs (3 for a new tag, 2 HEADs otherwise) x ${DELAY} ms / ${C}.\n` +
+        `skopeo / this = skopeo's time per image / this run's time per image` +
+        (skopeoResult && SKOPEO_N < N ? ` (skopeo ran ${SKOPEO_N} of the ${N} images).\n` : '.\n') +
+        'Wall times include process start-up; requests are counted at the proxy (other req = /v2/ pings, blob requests) and the token server.\n',
+    );
+    return results.every((r) => r.ok) ? 0 : 1;
+  } finally {
+    await proxy.stop();
+    await registry.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    for (const child of children) child.kill('SIGKILL');
+    process.exit(1);
+  },
+);
