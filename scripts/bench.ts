@@ -66,6 +66,8 @@ interface PhaseResult {
   otherRequests: number;
   tokenFetches: number;
   connections: number;
+  /** mean time the registry (or its proxy) took per request, beyond the added delay */
+  serverMs: number;
   peakRssKiB?: number;
   /** round trips per image a minimal client needs for this job */
   floorTrips: number;
@@ -142,7 +144,7 @@ interface Counters {
 async function measure<T>(
   counters: Counters,
   body: () => Promise<T>,
-): Promise<{ value: T; wallMs: number; manifestRequests: number; manifestGets: number; otherRequests: number; tokenFetches: number; connections: number }> {
+): Promise<{ value: T; wallMs: number; manifestRequests: number; manifestGets: number; otherRequests: number; tokenFetches: number; connections: number; serverMs: number }> {
   const fromProxy = counters.proxy.requests.length;
   const fromConnections = counters.proxy.connections;
   const fromRealm = counters.registry.tokenServer!.requests.length;
@@ -159,6 +161,7 @@ async function measure<T>(
     otherRequests: seen.length - manifests.length,
     tokenFetches: counters.registry.tokenServer!.requests.length - fromRealm,
     connections: counters.proxy.connections - fromConnections,
+    serverMs: seen.length > 0 ? seen.reduce((sum, r) => sum + r.upstreamMs, 0) / seen.length : 0,
   };
 }
 
@@ -240,7 +243,7 @@ async function skopeoPhase(counters: Counters, repos: string[], host: string, cr
 function formatTable(results: PhaseResult[], skopeo: PhaseResult | undefined): string {
   const perImageMs = (r: PhaseResult) => r.wallMs / r.images;
   const skopeoScaledMs = skopeo ? perImageMs(skopeo) * N : undefined;
-  const header = ['run', 'images', 'wall s', 'manifest req/image', 'manifest GETs', 'other req', 'token fetches', 'connections', 'peak RSS MiB', 'floor s', 'x floor', 'skopeo / this'];
+  const header = ['run', 'images', 'wall s', 'manifest req/image', 'manifest GETs', 'other req', 'token fetches', 'connections', 'registry ms/req', 'peak RSS MiB', 'floor s', 'x floor', 'skopeo / this'];
   const rows = results.map((r) => {
     const floorMs = (r.images * r.floorTrips * DELAY) / C;
     const scaledMs = perImageMs(r) * N;
@@ -253,6 +256,7 @@ function formatTable(results: PhaseResult[], skopeo: PhaseResult | undefined): s
       String(r.otherRequests),
       String(r.tokenFetches),
       String(r.connections),
+      r.serverMs.toFixed(1),
       r.peakRssKiB ? (r.peakRssKiB / 1024).toFixed(1) : '-',
       (floorMs / 1000).toFixed(2),
       floorMs > 0 ? (r.wallMs / floorMs).toFixed(2) : '-',

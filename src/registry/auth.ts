@@ -64,6 +64,8 @@ export class Authenticator {
   private readonly lookups = new Map<string, Promise<CredentialLookup>>();
   /** per registry, scopes the run will need and no token request has asked for yet, in run order */
   private readonly planned = new Map<string, Set<string>>();
+  /** per registry, scopes fetched ahead of need whose images have not asked yet */
+  private readonly ahead = new Map<string, Set<string>>();
   /** token requests made, for the benchmark's figures */
   tokenFetches = 0;
 
@@ -163,14 +165,15 @@ export class Authenticator {
 
   private async token(registry: string, auth: BearerAuth, scope: string, signal?: AbortSignal): Promise<string> {
     const key = `${registry}|${scope}`;
+    this.ahead.get(registry)?.delete(scope);
     let entry = this.tokens.get(key);
-    if (entry) {
-      const cached = await entry;
-      if (cached.expiresAt > this.now()) return cached.token;
-      if (this.tokens.get(key) !== entry) return this.token(registry, auth, scope, signal); // another image renewed it
-    }
-    entry = this.request(registry, auth, scope, signal);
-    return (await entry).token;
+    const fresh = !entry;
+    entry ??= this.request(registry, auth, scope, signal);
+    this.keepAhead(registry, auth, signal);
+    const cached = await entry;
+    if (fresh || cached.expiresAt > this.now()) return cached.token;
+    if (this.tokens.get(key) !== entry) return this.token(registry, auth, scope, signal); // another image renewed it
+    return (await this.request(registry, auth, scope, signal)).token;
   }
 
   /**
@@ -179,7 +182,11 @@ export class Authenticator {
    * request instead of starting their own.
    */
   private request(registry: string, auth: BearerAuth, scope: string, signal?: AbortSignal): Promise<CachedToken> {
-    const scopes = [scope, ...this.takePlanned(registry, scope)];
+    const ahead = this.takePlanned(registry, scope);
+    const scopes = [scope, ...ahead];
+    const unused = this.ahead.get(registry) ?? new Set<string>();
+    this.ahead.set(registry, unused);
+    for (const each of ahead) unused.add(each);
     const shared = this.fetchToken(registry, auth, scopes, signal);
     let own: Promise<CachedToken> = shared;
     for (const each of scopes) {
@@ -205,6 +212,23 @@ export class Authenticator {
       if (each === scope) own = entry;
     }
     return own;
+  }
+
+  /**
+   * A sliding window over the plan: while fewer than one request's worth of fetched tokens are
+   * waiting for their images, the next planned scopes are asked for now, so no image stands
+   * waiting for a token request at a batch boundary (and tokens are not fetched long before use,
+   * which matters where they live 60 s).
+   */
+  private keepAhead(registry: string, auth: BearerAuth, signal?: AbortSignal): void {
+    const planned = this.planned.get(registry);
+    if (!planned || planned.size === 0 || (this.ahead.get(registry)?.size ?? 0) >= this.scopesPerRequest()) return;
+    const next = planned.values().next().value;
+    if (next === undefined) return;
+    // errors reach the images that wait for these tokens; nothing to handle here
+    this.request(registry, auth, next, signal).catch(() => undefined);
+    // the first scope of a request is the one asked for; here no image asked yet
+    this.ahead.get(registry)?.add(next);
   }
 
   /** Up to scopesPerRequest - 1 planned scopes besides `scope` that have no token yet, taken off the plan. */

@@ -8,6 +8,8 @@ export interface ProxiedRequest {
   method: string;
   path: string;
   status: number;
+  /** how long the registry took, from forwarding to the end of its answer (the delay not included) */
+  upstreamMs: number;
 }
 
 export interface LatencyProxyOptions {
@@ -40,7 +42,11 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
   const forward = (req: IncomingMessage, res: ServerResponse): void => {
-    const record: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0 };
+    const record: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0, upstreamMs: 0 };
+    const forwarded = performance.now();
+    res.once('finish', () => {
+      record.upstreamMs = performance.now() - forwarded;
+    });
     state.requests.push(record);
     const upstream = httpRequest(
       {

@@ -81,6 +81,23 @@ describe('token batching', () => {
     expect(transport.tokenRequests.map((s) => s.length)).toEqual([2, 2, 1]);
   });
 
+  it('keeps one request of tokens ahead of the images, so none waits at a batch boundary', async () => {
+    const transport = fakeTransport((scopes) => ({ status: 200, token: jwt(grantAll(scopes), scopes.join()) }));
+    const auth = authenticator(transport, 3);
+    const repos = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7'];
+    auth.plan(REGISTRY, repos, 'pull');
+    await auth.authorization(REGISTRY, 'r1', 'pull');
+    // r1's request and, at once, the next one
+    expect(transport.tokenRequests.map((s) => s.map((x) => x.split(':')[1]))).toEqual([['r1', 'r2', 'r3'], ['r4', 'r5', 'r6']]);
+    await auth.authorization(REGISTRY, 'r2', 'pull');
+    await auth.authorization(REGISTRY, 'r3', 'pull');
+    expect(transport.tokenRequests).toHaveLength(2);
+    await auth.authorization(REGISTRY, 'r4', 'pull'); // fewer than a request's worth left ahead: r7 now
+    expect(transport.tokenRequests.at(-1)).toEqual(['repository:r7:pull']);
+    for (const repo of repos) await auth.authorization(REGISTRY, repo, 'pull');
+    expect(transport.tokenRequests).toHaveLength(3);
+  });
+
   it('a repository the granted JWT leaves out (or grants fewer actions) gets a token of its own', async () => {
     // a realm that grants only the first scope of a request, and only pull on "c"
     const transport = fakeTransport((scopes) => ({
