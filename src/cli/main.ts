@@ -160,6 +160,9 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
 /** The process entry (bin/retag.js): signals become an abort, the result becomes the exit code. */
 export function main(argv: string[]): void {
   const controller = new AbortController();
+  // A reader that goes away (`retag apply --output json | head`) is not retag's failure: no crash.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   let signalExit: number | undefined;
   const onSignal = (code: number) => () => {
     if (signalExit !== undefined) process.exit(code); // a second signal: stop now
@@ -170,7 +173,20 @@ export function main(argv: string[]): void {
   process.on('SIGINT', onSignal(EXIT_SIGINT));
   process.on('SIGTERM', onSignal(EXIT_SIGTERM));
   run(argv, { signal: controller.signal }).then(
-    (code) => process.exit(signalExit ?? code),
-    () => process.exit(EXIT_IMAGES_FAILED),
+    (code) => exitAfterOutput(signalExit ?? code),
+    () => exitAfterOutput(EXIT_IMAGES_FAILED),
   );
+}
+
+/**
+ * stdout and stderr to a pipe are written asynchronously: exiting at once cut a 2,000-image JSON
+ * report at 64 KiB (`retag apply --output json | jq`). Exit once both have been handed over.
+ */
+function exitAfterOutput(code: number): void {
+  const flushed = (stream: NodeJS.WriteStream) =>
+    new Promise<void>((resolve) => {
+      if (stream.destroyed) resolve();
+      else stream.write('', () => resolve()); // called with an error too, e.g. EPIPE
+    });
+  void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
 }
