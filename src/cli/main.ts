@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE, UsageError } from './exit-codes.js';
 import { processIo, type CommandIo } from './io.js';
 import { LOG_LEVELS, type LogLevel } from './log-levels.js';
+import { tuneMemoryForRun } from './memory.js';
 import { readPasswordFromStdin } from './password-stdin.js';
 import type { OutputFormat } from './render.js';
 
@@ -159,6 +160,7 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
 
 /** The process entry (bin/retag.js): signals become an abort, the result becomes the exit code. */
 export function main(argv: string[]): void {
+  tuneMemoryForRun(); // process-wide V8 settings, before the command's modules load (see memory.ts)
   const controller = new AbortController();
   // A reader that goes away (`retag apply --output json | head`) is not retag's failure: no crash.
   process.stdout.on('error', () => undefined);

@@ -5,7 +5,6 @@ import { Authenticator } from './auth.js';
 import { RegistryClient, isInsecureHost, registryBaseUrl } from './client.js';
 import type { CredentialStore } from './credentials.js';
 import { createTransport, type RequestLogger, type Transport } from './transport.js';
-import { keepWasmBaselineCode } from './wasm-tiering.js';
 
 export interface RegistrySessionOptions {
   credentials: CredentialStore;
@@ -26,7 +25,6 @@ export interface RegistrySession {
 
 export function openRegistrySession(options: RegistrySessionOptions): RegistrySession {
   const insecure = options.insecureRegistries ?? [];
-  keepWasmBaselineCode();
   const transport = createTransport({
     connections: options.concurrency,
     requestTimeoutMs: options.requestTimeoutMs,
