@@ -69,6 +69,8 @@ interface PhaseResult {
   /** mean time the registry (or its proxy) took per request, beyond the added delay */
   serverMs: number;
   peakRssKiB?: number;
+  /** retag's own start-up: node, modules and tag files, until the first request could go */
+  startupMs?: number;
   /** round trips per image a minimal client needs for this job */
   floorTrips: number;
   ok: boolean;
@@ -191,11 +193,14 @@ async function retagPhase(counters: Counters, run: RetagRun, env: NodeJS.Process
     ok = false;
     note ??= `no JSON report (exit ${code}): ${stderr.slice(0, 300)}`;
   }
-  const finished = stderr
-    .split('\n')
-    .filter((line) => line.includes('"retag run finished"'))
-    .map((line) => JSON.parse(line) as { maxRssKiB?: number })[0];
-  return { name: run.name, images: N, ...m, peakRssKiB: finished?.maxRssKiB, floorTrips: run.floorTrips, ok, note };
+  const logLine = <T>(message: string): T | undefined =>
+    stderr
+      .split('\n')
+      .filter((line) => line.includes(`"${message}"`))
+      .map((line) => JSON.parse(line) as T)[0];
+  const finished = logLine<{ maxRssKiB?: number }>('retag run finished');
+  const starting = logLine<{ startupMs?: number }>('retag run starting');
+  return { name: run.name, images: N, ...m, peakRssKiB: finished?.maxRssKiB, startupMs: starting?.startupMs, floorTrips: run.floorTrips, ok, note };
 }
 
 /** skopeo C-wide: per image, `inspect --raw` of the target (the existence check), then `copy --all --preserve-digests`. */
@@ -243,7 +248,7 @@ async function skopeoPhase(counters: Counters, repos: string[], host: string, cr
 function formatTable(results: PhaseResult[], skopeo: PhaseResult | undefined): string {
   const perImageMs = (r: PhaseResult) => r.wallMs / r.images;
   const skopeoScaledMs = skopeo ? perImageMs(skopeo) * N : undefined;
-  const header = ['run', 'images', 'wall s', 'manifest req/image', 'manifest GETs', 'other req', 'token fetches', 'connections', 'registry ms/req', 'peak RSS MiB', 'floor s', 'x floor', 'skopeo / this'];
+  const header = ['run', 'images', 'wall s', 'manifest req/image', 'manifest GETs', 'other req', 'token fetches', 'connections', 'registry ms/req', 'start-up ms', 'peak RSS MiB', 'floor s', 'x floor', 'skopeo / this'];
   const rows = results.map((r) => {
     const floorMs = (r.images * r.floorTrips * DELAY) / C;
     const scaledMs = perImageMs(r) * N;
@@ -257,6 +262,7 @@ function formatTable(results: PhaseResult[], skopeo: PhaseResult | undefined): s
       String(r.tokenFetches),
       String(r.connections),
       r.serverMs.toFixed(1),
+      r.startupMs === undefined ? '-' : String(r.startupMs),
       r.peakRssKiB ? (r.peakRssKiB / 1024).toFixed(1) : '-',
       (floorMs / 1000).toFixed(2),
       floorMs > 0 ? (r.wallMs / floorMs).toFixed(2) : '-',
@@ -266,6 +272,24 @@ function formatTable(results: PhaseResult[], skopeo: PhaseResult | undefined): s
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** The issue's targets for `retag apply`, each with its measured figure. */
+function targets(results: PhaseResult[], skopeo: PhaseResult | undefined): string {
+  const apply = results.find((r) => r.name === 'retag apply');
+  if (!apply) return '';
+  const floorMs = (N * 3 * DELAY) / C;
+  const lines = ['targets for retag apply:'];
+  const check = (label: string, value: string, met: boolean) => lines.push(`  ${met ? 'met   ' : 'MISSED'}  ${label}: ${value}`);
+  if (skopeo) {
+    const ratio = (skopeo.wallMs / skopeo.images) / (apply.wallMs / apply.images);
+    check('at least 5x faster than skopeo', `${ratio.toFixed(1)}x`, ratio >= 5);
+  }
+  if (floorMs > 0) check('within 1.2x of the floor', `${(apply.wallMs / floorMs).toFixed(2)}x`, apply.wallMs <= 1.2 * floorMs);
+  const peak = Math.max(...results.filter((r) => r !== skopeo).map((r) => r.peakRssKiB ?? 0)) / 1024;
+  check('peak RSS under 100 MiB', `${peak.toFixed(1)} MiB`, peak > 0 && peak < 100);
+  check('3 manifest requests per new tag, HEADs only otherwise', results.filter((r) => r !== skopeo).map((r) => (r.manifestRequests / r.images).toFixed(2)).join(' / '), apply.manifestRequests === 3 * N);
+  return lines.join('\n');
 }
 
 async function main(): Promise<number> {
@@ -332,6 +356,7 @@ async function main(): Promise<number> {
         (skopeoResult && SKOPEO_N < N ? ` (skopeo ran ${SKOPEO_N} of the ${N} images).\n` : '.\n') +
         'Wall times include process start-up; requests are counted at the proxy (other req = /v2/ pings, blob requests) and the token server.\n',
     );
+    process.stdout.write(`\n${targets(results, skopeoResult)}\n`);
     return results.every((r) => r.ok) ? 0 : 1;
   } finally {
     await proxy.stop();
