@@ -45,6 +45,8 @@ export interface AuthenticatorOptions {
 }
 
 export const DEFAULT_SCOPES_PER_REQUEST = 25;
+/** Scope text per token request, before URL encoding (which adds about a fifth). */
+const MAX_SCOPE_CHARS = 4000;
 
 /** Tokens are renewed this long before they expire, so none dies in flight. */
 const EXPIRY_MARGIN_MS = 10_000;
@@ -188,6 +190,15 @@ export class Authenticator {
     this.ahead.set(registry, unused);
     for (const each of ahead) unused.add(each);
     const shared = this.fetchToken(registry, auth, scopes, signal);
+    // A realm that refuses a batch may refuse one repository in it, or the credentials. One
+    // request for the first scope alone tells which, without sending refused credentials again
+    // for every repository (Docker Hub counts failed logins).
+    let probe: Promise<CachedToken> | undefined;
+    const probed = (error: unknown): Promise<CachedToken> => {
+      if (!(error instanceof RegistryError && error.code === 'UNAUTHORIZED')) return Promise.reject(error);
+      probe ??= this.fetchToken(registry, auth, [scope], signal);
+      return probe;
+    };
     let own: Promise<CachedToken> = shared;
     for (const each of scopes) {
       // A single-scope answer is taken as is: a realm may grant fewer actions than asked, which is
@@ -198,9 +209,11 @@ export class Authenticator {
           : shared.then(
               (granted) => (covers(granted, each) ? granted : this.fetchToken(registry, auth, [each], signal)),
               (error: unknown) => {
-                // refused credentials are refused for every scope; anything else (a realm that
-                // limits scopes per request, a URL too long) is worth one request per scope
-                if (error instanceof RegistryError && error.code === 'UNAUTHORIZED') throw error;
+                if (error instanceof RegistryError && error.code === 'UNAUTHORIZED') {
+                  // the probe decides: refused again means the credentials, for every scope
+                  return probed(error).then((token) => (each === scope ? token : this.fetchToken(registry, auth, [each], signal)));
+                }
+                // anything else (a realm that limits scopes per request, a URL too long): one request per scope
                 return this.fetchToken(registry, auth, [each], signal);
               },
             );
@@ -238,8 +251,11 @@ export class Authenticator {
     planned.delete(scope);
     const taken: string[] = [];
     const room = this.scopesPerRequest() - 1;
+    let length = scope.length;
     for (const candidate of planned) {
-      if (taken.length >= room) break;
+      // long repository names: keep the realm URL well under the common 8 KiB request-line limit
+      if (taken.length >= room || length + candidate.length > MAX_SCOPE_CHARS) break;
+      length += candidate.length;
       planned.delete(candidate);
       if (!this.tokens.has(`${registry}|${candidate}`)) taken.push(candidate);
     }

@@ -81,6 +81,17 @@ describe('token batching', () => {
     expect(transport.tokenRequests.map((s) => s.length)).toEqual([2, 2, 1]);
   });
 
+  it('long repository names: fewer scopes per request, so the realm URL stays short', async () => {
+    const transport = fakeTransport((scopes) => ({ status: 200, token: jwt(grantAll(scopes), scopes.join()) }));
+    const auth = authenticator(transport);
+    const long = Array.from({ length: 25 }, (_, i) => `team/${'x'.repeat(190)}-${i}`);
+    auth.plan(REGISTRY, long, 'pull,push');
+    await tokenOf(auth, long[0]!);
+    const first = transport.tokenRequests[0]!;
+    expect(first.length).toBeLessThan(25);
+    expect(first.join('').length).toBeLessThanOrEqual(4000);
+  });
+
   it('keeps one request of tokens ahead of the images, so none waits at a batch boundary', async () => {
     const transport = fakeTransport((scopes) => ({ status: 200, token: jwt(grantAll(scopes), scopes.join()) }));
     const auth = authenticator(transport, 3);
@@ -131,7 +142,17 @@ describe('token batching', () => {
       expect((result as PromiseRejectedResult).reason).toBeInstanceOf(RegistryError);
       expect(((result as PromiseRejectedResult).reason as RegistryError).code).toBe('UNAUTHORIZED');
     }
-    expect(transport.tokenRequests).toHaveLength(1);
+    expect(transport.tokenRequests).toHaveLength(2); // the batch, and one scope alone to tell why
+  });
+
+  it('a realm that refuses a batch because of one repository: the others still get tokens', async () => {
+    const transport = fakeTransport((scopes) =>
+      scopes.some((s) => s.includes(':c:')) ? { status: 401 } : { status: 200, token: jwt(grantAll(scopes), scopes.join()) },
+    );
+    const auth = authenticator(transport);
+    auth.plan(REGISTRY, REPOS, 'pull,push');
+    const results = await Promise.allSettled(REPOS.map((repo) => tokenOf(auth, repo)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
   });
 
   it('an opaque shared token is used until the registry refuses it, then the repository gets its own', async () => {
