@@ -7,7 +7,7 @@ import type { Access, Authenticator } from './auth.js';
 import { RegistryError, redactUrl } from './errors.js';
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, SUPPORTED_MANIFEST_TYPES, bareMediaType, isSchema1 } from './media-types.js';
 import { apiHost, hostnameOf, isLoopbackHost, type ImageReference } from './reference.js';
-import type { HttpMethod, HttpResponse, Transport } from './transport.js';
+import { retrySuffix, type HttpMethod, type HttpResponse, type Transport } from './transport.js';
 import { ErrorBodySchema, ManifestProbeSchema } from './wire-schemas.js';
 
 export type ManifestHead = { found: true; digest: string } | { found: false };
@@ -212,7 +212,7 @@ export class RegistryClient {
     const contentType = bareMediaType(response.headers['content-type']);
     const html = contentType === 'text/html' || response.body.subarray(0, 64).toString('utf8').trimStart().startsWith('<');
     const what = html ? ' with an HTML page (a proxy or login page in the way?)' : said;
-    return new RegistryError(`${method} ${where} answered ${status}${what}`, {
+    return new RegistryError(`${method} ${where} answered ${status}${retrySuffix(response)}${what}`, {
       ...base,
       code: status === 404 ? 'NOT_FOUND' : 'HTTP',
     });

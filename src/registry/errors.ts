@@ -77,6 +77,7 @@ export function describeNetworkError(error: unknown): { code: RegistryErrorCode;
     EPIPE: 'connection closed',
     UND_ERR_SOCKET: 'connection closed by the server',
     UND_ERR_CLOSED: 'connection closed',
+    UND_ERR_REQ_RETRY: 'the answer broke off and could not be resumed',
     CERT_HAS_EXPIRED: 'TLS certificate expired',
     DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
     UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not trusted',

@@ -4,6 +4,7 @@
 import { Authenticator } from './auth.js';
 import { RegistryClient, isInsecureHost, registryBaseUrl } from './client.js';
 import type { CredentialStore } from './credentials.js';
+import type { RetryPolicy } from './retry.js';
 import { createTransport, type RequestLogger, type Transport } from './transport.js';
 
 export interface RegistrySessionOptions {
@@ -12,6 +13,8 @@ export interface RegistrySessionOptions {
   concurrency?: number;
   requestTimeoutMs?: number;
   logger?: RequestLogger;
+  /** overrides of RETRY_POLICY (tests) */
+  retry?: Partial<RetryPolicy>;
 }
 
 export interface RegistrySession {
@@ -27,6 +30,7 @@ export function openRegistrySession(options: RegistrySessionOptions): RegistrySe
     connections: options.concurrency,
     requestTimeoutMs: options.requestTimeoutMs,
     logger: options.logger,
+    retry: options.retry,
   });
   const authenticator = new Authenticator({
     transport,
@@ -40,6 +44,7 @@ export function openRegistrySession(options: RegistrySessionOptions): RegistrySe
 
 export { RegistryClient, digestOf, type Manifest, type ManifestHead } from './client.js';
 export { RegistryError, type RegistryErrorCode } from './errors.js';
+export { RETRY_POLICY, type RetryPolicy } from './retry.js';
 export { Secret } from './secret.js';
 export * from './credentials.js';
 export * from './reference.js';

@@ -35,6 +35,16 @@ export interface ApplyOptions {
   logDestination?: NodeJS.WritableStream;
 }
 
+/**
+ * TEST-ONLY: RETAG_RETRY_BASE_MS shortens the first retry backoff (milliseconds) so the
+ * fault-injection suite, which spawns the real binary, runs in seconds. Not a user setting and
+ * not documented in --help; Retry-After and the caps of RETRY_POLICY still apply.
+ */
+function retryOverrides(env: NodeJS.ProcessEnv): { baseDelayMs: number } | undefined {
+  const value = Number(env.RETAG_RETRY_BASE_MS);
+  return env.RETAG_RETRY_BASE_MS !== undefined && Number.isInteger(value) && value >= 0 ? { baseDelayMs: value } : undefined;
+}
+
 function credentialStore(options: ApplyOptions): CredentialStore {
   const fromConfig = defaultCredentialStore(options.env ?? process.env);
   if (options.username !== undefined && options.password !== undefined) {
@@ -56,6 +66,7 @@ export async function applyCommand(options: ApplyOptions): Promise<number> {
     concurrency: options.concurrency,
     requestTimeoutMs: options.requestTimeoutMs,
     logger,
+    retry: retryOverrides(options.env ?? process.env),
   });
   logger.info({ images: loaded.entries.length, dryRun: options.dryRun, concurrency: options.concurrency }, 'retag run starting');
   try {
