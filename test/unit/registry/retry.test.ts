@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RETRY_POLICY, backoffMs, nextDelay, parseRetryAfter, type RetryPolicy } from '../../../src/registry/retry.js';
+import { RETRY_POLICY, backoffMs, nextDelay, parseRetryAfter, type RetryPolicy, type RetryTrace } from '../../../src/registry/retry.js';
 import { createTransport, retrySuffix, type Transport } from '../../../src/registry/transport.js';
 import { RegistryError } from '../../../src/registry/errors.js';
 
@@ -45,11 +45,11 @@ describe('retry policy', () => {
 
   it('stops at maxAttempts, at a too-long Retry-After and at the total bound', () => {
     expect(nextDelay(RETRY_POLICY, { attempts: 4, waitedMs: 0 }, { method: 'GET', status: 503 })).toBeUndefined();
-    const long = { attempts: 1, waitedMs: 0 };
+    const long: RetryTrace = { attempts: 1, waitedMs: 0 };
     expect(nextDelay(RETRY_POLICY, long, { method: 'GET', status: 429, retryAfter: '3600' })).toBeUndefined();
     expect(long).toMatchObject({ note: expect.stringMatching(/asked to retry after 3600 s/) as unknown });
     expect(nextDelay(RETRY_POLICY, { attempts: 1, waitedMs: 0 }, { method: 'GET', status: 429, retryAfter: '7' })).toBe(7000);
-    const spent = { attempts: 2, waitedMs: RETRY_POLICY.maxTotalDelayMs - 100 };
+    const spent: RetryTrace = { attempts: 2, waitedMs: RETRY_POLICY.maxTotalDelayMs - 100 };
     expect(nextDelay(RETRY_POLICY, spent, { method: 'GET', status: 503, retryAfter: '1' })).toBeUndefined();
     expect(spent.note).toMatch(/stopped retrying after waiting/);
   });
