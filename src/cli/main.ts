@@ -68,8 +68,10 @@ export interface MainDependencies {
   io?: CommandIo;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** for tests: a signal in place of the process's SIGINT/SIGTERM handling */
+  /** for tests: a signal in place of the process's SIGINT/SIGTERM handling (no new image starts) */
   signal?: AbortSignal;
+  /** aborts the requests still in flight (main() fires it a grace period after the signal) */
+  abortSignal?: AbortSignal;
   /** for tests: where logs go instead of stderr */
   logDestination?: NodeJS.WritableStream;
 }
@@ -134,6 +136,7 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
         env: deps.env,
         io,
         signal: deps.signal,
+        abortSignal: deps.abortSignal,
         logDestination: deps.logDestination,
       });
     });
@@ -157,20 +160,36 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
   }
 }
 
-/** The process entry (bin/retag.js): signals become an abort, the result becomes the exit code. */
+/** How long requests in flight may take to finish after SIGINT/SIGTERM before they are aborted. */
+export const INTERRUPT_GRACE_MS = 5_000;
+/** After the abort, how long the report may take before the process exits regardless. */
+const INTERRUPT_HARD_STOP_MS = 5_000;
+
+/**
+ * The process entry (bin/retag.js). The first SIGINT/SIGTERM stops new images from starting and
+ * lets requests in flight finish (a manifest PUT is atomic: a tag is written whole or not at
+ * all); after INTERRUPT_GRACE_MS they are aborted. The run then reports what was done and exits
+ * 130 (SIGINT) or 143 (SIGTERM). A second signal exits at once.
+ */
 export function main(argv: string[]): void {
-  const controller = new AbortController();
+  const stop = new AbortController();
+  const abort = new AbortController();
   let signalExit: number | undefined;
   const onSignal = (code: number) => () => {
     if (signalExit !== undefined) process.exit(code); // a second signal: stop now
     signalExit = code;
-    process.stderr.write(`retag: interrupted; finishing requests in flight, starting no new image (signal again to stop at once)\n`);
-    controller.abort();
+    process.stderr.write(
+      `retag: interrupted; starting no new image, waiting up to ${INTERRUPT_GRACE_MS / 1000} s for requests in flight ` +
+        '(signal again to stop at once)\n',
+    );
+    stop.abort();
+    setTimeout(() => abort.abort(), INTERRUPT_GRACE_MS).unref();
+    setTimeout(() => process.exit(code), INTERRUPT_GRACE_MS + INTERRUPT_HARD_STOP_MS).unref();
   };
   process.on('SIGINT', onSignal(EXIT_SIGINT));
   process.on('SIGTERM', onSignal(EXIT_SIGTERM));
-  run(argv, { signal: controller.signal }).then(
+  run(argv, { signal: stop.signal, abortSignal: abort.signal }).then(
     (code) => process.exit(signalExit ?? code),
-    () => process.exit(EXIT_IMAGES_FAILED),
+    () => process.exit(signalExit ?? EXIT_IMAGES_FAILED),
   );
 }

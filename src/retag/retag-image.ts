@@ -44,6 +44,10 @@ export async function retagImage(target: RetagTarget, registry: ManifestRegistry
     await registry.putManifest(ref, target.tag, manifest, signal);
     return resultOf(target, decideMissingTarget({ found: true, digest: manifest.digest }, false), manifest.mediaType);
   } catch (error) {
+    if (signal?.aborted) {
+      // the interrupt's grace period ran out mid-image: whatever was written is whole (a PUT is atomic)
+      return { target, status: 'failed', error: `interrupted before it finished (${messageOf(error)}); rerun to finish` };
+    }
     return { target, status: 'failed', error: messageOf(error) };
   }
 }

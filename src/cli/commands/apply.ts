@@ -31,6 +31,8 @@ export interface ApplyOptions {
   io: CommandIo;
   /** aborted on SIGINT/SIGTERM: no new image starts */
   signal?: AbortSignal;
+  /** aborted a grace period later: requests still in flight are given up */
+  abortSignal?: AbortSignal;
   /** where logs go; stderr unless a test captures them */
   logDestination?: NodeJS.WritableStream;
 }
@@ -74,6 +76,7 @@ export async function applyCommand(options: ApplyOptions): Promise<number> {
       dryRun: options.dryRun,
       concurrency: options.concurrency,
       signal: options.signal,
+      requestSignal: options.abortSignal,
       onResult: (result: ImageResult) =>
         logger.info({ image: `${result.target.name}:${result.target.tag}`, status: result.status }, 'image done'),
     });
