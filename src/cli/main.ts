@@ -28,6 +28,24 @@ function positiveInteger(max: number) {
   };
 }
 
+/**
+ * Commander echoes an unknown `--option=value` whole; when the option was a mistyped
+ * `--password=...` that would print the secret into a CI log. Values after `=` are hidden.
+ */
+export function hideOptionValues(message: string): string {
+  return message.replace(/('--?[\w-]+)=[^']*'/g, "$1=…'");
+}
+
+/** `--password VALUE` is refused by name, without echoing it: secrets come on stdin only. */
+function refusePasswordArgument(args: string[]): void {
+  if (args.some((arg) => /^--(password|pass|token)(=|$)/i.test(arg))) {
+    throw new UsageError(
+      'retag takes no password or token on the command line (ps and CI logs would show it); ' +
+        'pipe it in: `echo "$PW" | retag apply --username NAME --password-stdin FILE`',
+    );
+  }
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -88,7 +106,11 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
     .version(packageVersion())
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(hideOptionValues(s)),
+    });
 
   const outputOption = () => new Option('--output <format>', 'report format').choices(['text', 'json']).default('text');
 
@@ -142,6 +164,7 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
     });
 
   try {
+    refusePasswordArgument(argv.slice(2));
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
