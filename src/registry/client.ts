@@ -211,7 +211,8 @@ export class RegistryClient {
     }
     const contentType = bareMediaType(response.headers['content-type']);
     const html = contentType === 'text/html' || response.body.subarray(0, 64).toString('utf8').trimStart().startsWith('<');
-    const what = html ? ' with an HTML page (a proxy or login page in the way?)' : said;
+    const redirect = status >= 300 && status < 400 ? ' (a redirect not followed: retag follows at most 3 in a row)' : '';
+    const what = html ? ' with an HTML page (a proxy or login page in the way?)' : `${redirect}${said}`;
     return new RegistryError(`${method} ${where} answered ${status}${retrySuffix(response)}${what}`, {
       ...base,
       code: status === 404 ? 'NOT_FOUND' : 'HTTP',

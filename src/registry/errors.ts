@@ -69,6 +69,9 @@ export function describeNetworkError(error: unknown): { code: RegistryErrorCode;
     return { code: 'TIMEOUT', reason: 'no answer in time' };
   }
   if (code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR') return { code: 'NETWORK', reason: 'request aborted' };
+  if (code === 'UND_ERR_INVALID_ARG' && /redirect loop/i.test(err.message ?? '')) {
+    return { code: 'BAD_RESPONSE', reason: 'the registry redirects in a loop' };
+  }
   const known: Record<string, string> = {
     ECONNREFUSED: 'connection refused',
     ECONNRESET: 'connection reset',

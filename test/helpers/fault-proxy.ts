@@ -15,8 +15,8 @@ export type FaultAction =
   | { kind: 'hang' }
   /** forward, then change one byte of the body (still valid JSON), keeping Docker-Content-Digest */
   | { kind: 'alter-body' }
-  /** answer a redirect to this URL */
-  | { kind: 'redirect'; location: string; status?: number }
+  /** answer a redirect to this URL (or to what the function makes of the request path) */
+  | { kind: 'redirect'; location: string | ((path: string) => string); status?: number }
   /** forward after a pause */
   | { kind: 'delay'; ms: number };
 
@@ -123,7 +123,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           return;
         case 'redirect':
           record.status = action.status ?? 307;
-          res.writeHead(action.status ?? 307, { location: action.location });
+          res.writeHead(action.status ?? 307, { location: typeof action.location === 'string' ? action.location : action.location(path) });
           res.end();
           return;
         case 'delay':

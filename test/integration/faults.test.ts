@@ -38,6 +38,7 @@ const CASES = [
   'huge',
   'html-502',
   'not-json',
+  'redirect-loop',
 ] as const;
 const BULK = Array.from({ length: 6 }, (_, i) => `bulk-${i}`);
 
@@ -163,6 +164,25 @@ describe('fault injection between retag and a real registry (token auth)', () =>
     expect(origin.seen[0]!.headers.authorization).toBeUndefined();
     expect(origin.seen[0]!.headers.accept).toMatch(/application\/vnd\.oci\.image\.index\.v1\+json/);
     expect(await registry.client.tagDigest(repo('redirected'), TAG)).toBe(source.digest);
+  });
+
+  it('more than 3 redirects in a row, or a redirect loop: failed, named, nothing written', async () => {
+    const path = manifestPath('redirect-loop', SRC);
+    // a chain of distinct URLs: ?hop=1, ?hop=2, ...
+    const next = (p: string) => `${proxy.url}${path}?hop=${Number(/hop=(\d+)/.exec(p)?.[1] ?? 0) + 1}`;
+    proxy.add({ method: 'GET', path: new RegExp(`^${path.replace(/[.]/g, '\\.')}(\\?hop=\\d+)?$`), action: { kind: 'redirect', location: next } });
+    const chain = await apply(['redirect-loop']);
+    expect(imageOf(chain.run, 'redirect-loop')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/answered 307 \(a redirect not followed: retag follows at most 3 in a row\)/) as unknown,
+    });
+    expect(proxy.requests.filter((r) => r.path.startsWith(path)).length).toBe(4); // the request and 3 redirects followed
+    proxy.clear();
+    proxy.add({ method: 'GET', path, action: { kind: 'redirect', location: `${proxy.url}${path}` } });
+    const loop = await apply(['redirect-loop']);
+    expect(imageOf(loop.run, 'redirect-loop')).toMatchObject({ status: 'failed', error: expect.stringMatching(/redirects in a loop/) as unknown });
+    proxy.clear();
+    expect(await registry.client.listTags(repo('redirect-loop'))).toEqual([SRC]);
   });
 
   it('answers that are not a registry\'s: a clear failed for each, never a crash, nothing written', async () => {
