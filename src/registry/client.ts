@@ -99,8 +99,17 @@ export class RegistryClient {
 
   /** Writes the exact bytes under a tag and checks the registry stored what was sent. */
   async putManifest(ref: ImageReference, tag: string, manifest: Manifest, signal?: AbortSignal): Promise<string> {
-    const response = await this.manifestRequest('PUT', ref, tag, 'pull,push', signal, manifest);
+    let response: HttpResponse;
+    try {
+      response = await this.manifestRequest('PUT', ref, tag, 'pull,push', signal, manifest);
+    } catch (error) {
+      if (error instanceof RegistryError && error.status === 0 && (await this.alreadyStored(ref, tag, manifest, signal))) return manifest.digest;
+      throw error;
+    }
     if (response.status !== 201 && response.status !== 200 && response.status !== 202) {
+      // A retried PUT may have landed the first time with its answer lost on the way; an
+      // immutable-tag registry then refuses the retry. The tag holding exactly our digest is success.
+      if (response.attempts > 1 && (await this.alreadyStored(ref, tag, manifest, signal))) return manifest.digest;
       throw await this.errorFrom(response, 'PUT', ref, tag);
     }
     const stored = response.headers['docker-content-digest'];
@@ -112,6 +121,16 @@ export class RegistryClient {
       );
     }
     return manifest.digest;
+  }
+
+  /** Whether the tag already points at exactly this manifest (a check after a PUT whose answer was lost). */
+  private async alreadyStored(ref: ImageReference, tag: string, manifest: Manifest, signal?: AbortSignal): Promise<boolean> {
+    try {
+      const head = await this.headManifest(ref, tag, 'pull,push', signal);
+      return head.found && head.digest === manifest.digest;
+    } catch {
+      return false;
+    }
   }
 
   private mediaTypeOf(response: HttpResponse, ref: ImageReference, reference: string): string {

@@ -11,6 +11,8 @@ export type FaultAction =
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: string | Buffer }
   /** close the connection without an answer */
   | { kind: 'reset' }
+  /** forward to the registry (which acts on it), then close the connection instead of answering */
+  | { kind: 'drop-answer' }
   /** never answer */
   | { kind: 'hang' }
   /** forward, then change one byte of the body (still valid JSON), keeping Docker-Content-Digest */
@@ -68,7 +70,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const requests: ProxiedRequest[] = [];
   const sockets = new Set<Socket>();
 
-  const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse, record: ProxiedRequest, alter: boolean) => {
+  const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse, record: ProxiedRequest, alter: boolean, drop = false) => {
     const headers = { ...req.headers, host: upstream.host };
     const out = httpRequest(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
@@ -79,6 +81,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           let data: Buffer = Buffer.concat(chunks);
           if (alter && data.length > 0) data = alterOneByte(data);
           record.status = answer.statusCode ?? 0;
+          if (drop) {
+            req.socket.destroy();
+            return;
+          }
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           res.end(req.method === 'HEAD' ? undefined : data);
         });
@@ -117,6 +123,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           return;
         case 'hang':
           record.status = 0;
+          return;
+        case 'drop-answer':
+          forward(req, body, res, record, false, true);
           return;
         case 'alter-body':
           forward(req, body, res, record, true);

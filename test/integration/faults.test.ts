@@ -39,6 +39,8 @@ const CASES = [
   'html-502',
   'not-json',
   'redirect-loop',
+  'lost-answer',
+  'head-503',
 ] as const;
 const BULK = Array.from({ length: 6 }, (_, i) => `bulk-${i}`);
 
@@ -102,6 +104,26 @@ describe('fault injection between retag and a real registry (token auth)', () =>
     expect(puts('unavailable').map((r) => r.status)).toEqual([503, 503, 201]);
     const copied = await registry.client.getManifest(repo('unavailable'), TAG);
     expect(copied.bytes?.equals(seeded.get('unavailable')!.bytes)).toBe(true);
+  });
+
+  it('a PUT that landed but whose answer was lost, then an immutable-tag refusal of the retry: created', async () => {
+    proxy.add(
+      { method: 'PUT', path: manifestPath('lost-answer', TAG), times: 1, action: { kind: 'drop-answer' } },
+      { method: 'PUT', path: manifestPath('lost-answer', TAG), times: 1, action: { kind: 'status', status: 412, body: '{"errors":[{"code":"DENIED","message":"tag is immutable"}]}' } },
+    );
+    const { run, result } = await apply(['lost-answer']);
+    expect(result.code).toBe(0);
+    expect(imageOf(run, 'lost-answer')).toMatchObject({ status: 'created', digest: sourceDigest('lost-answer') });
+    expect(puts('lost-answer').map((r) => [r.fault, r.status])).toEqual([['drop-answer', 201], ['status', 412]]);
+    expect(await registry.client.tagDigest(repo('lost-answer'), TAG)).toBe(sourceDigest('lost-answer'));
+  });
+
+  it('a failed existence check is never read as missing: a persistent 503 on the HEAD is failed, no GET, no PUT', async () => {
+    proxy.add({ method: 'HEAD', path: manifestPath('head-503', TAG), action: { kind: 'status', status: 503 } });
+    const { run } = await apply(['head-503']);
+    expect(imageOf(run, 'head-503')).toMatchObject({ status: 'failed', error: expect.stringMatching(/^HEAD \S+ answered 503 after 4 attempts$/) as unknown });
+    expect(proxy.requests.filter((r) => r.path.startsWith(`/v2/${repo('head-503')}/manifests/`)).map((r) => r.method)).toEqual(['HEAD', 'HEAD', 'HEAD', 'HEAD']);
+    expect(await registry.client.listTags(repo('head-503'))).toEqual([SRC]);
   });
 
   it('a connection reset on the source GET: retried, created', async () => {
