@@ -89,9 +89,11 @@ describe('fault injection between retag and a real registry (token auth)', () =>
 
   it('429 with Retry-After: waits as asked, then creates the tag', async () => {
     proxy.add({ method: 'HEAD', path: manifestPath('rate-limited', TAG), times: 1, action: { kind: 'status', status: 429, headers: { 'retry-after': '1' } } });
-    const { run, ms, result } = await apply(['rate-limited']);
+    const { run, ms, result } = await apply(['rate-limited'], ['--log-level', 'debug']);
     expect(imageOf(run, 'rate-limited')).toMatchObject({ status: 'created', digest: sourceDigest('rate-limited') });
     expect(result.code).toBe(0);
+    const retried = result.logs.split('\n').filter((l) => l.includes('"registry request retried"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(retried).toEqual([expect.objectContaining({ method: 'HEAD', attempt: 2, waitMs: 1000, reason: 'status 429' })]);
     expect(ms).toBeGreaterThanOrEqual(1000);
     expect(proxy.requests.filter((r) => r.method === 'HEAD' && r.path === manifestPath('rate-limited', TAG)).map((r) => r.status)).toEqual([429, 404]);
     expect(await registry.client.tagDigest(repo('rate-limited'), TAG)).toBe(sourceDigest('rate-limited'));
