@@ -4,6 +4,7 @@
 import { Authenticator } from './auth.js';
 import { RegistryClient, isInsecureHost, registryBaseUrl } from './client.js';
 import type { CredentialStore } from './credentials.js';
+import { createDispatcher } from './dispatcher.js';
 import { createTransport, type RequestLogger, type Transport } from './transport.js';
 
 export interface RegistrySessionOptions {
@@ -12,6 +13,12 @@ export interface RegistrySessionOptions {
   concurrency?: number;
   requestTimeoutMs?: number;
   logger?: RequestLogger;
+  /** proxy variables and NODE_EXTRA_CA_CERTS come from here (process.env by default) */
+  env?: NodeJS.ProcessEnv;
+  /** PEM text trusted for every registry (--ca-file) */
+  extraCa?: string[];
+  /** docker's per-registry CA folder (default /etc/docker/certs.d) */
+  certsDir?: string;
 }
 
 export interface RegistrySession {
@@ -23,10 +30,18 @@ export interface RegistrySession {
 
 export function openRegistrySession(options: RegistrySessionOptions): RegistrySession {
   const insecure = options.insecureRegistries ?? [];
+  const dispatcher = createDispatcher({
+    connections: options.concurrency,
+    requestTimeoutMs: options.requestTimeoutMs,
+    env: options.env,
+    extraCa: options.extraCa,
+    certsDir: options.certsDir,
+  });
   const transport = createTransport({
     connections: options.concurrency,
     requestTimeoutMs: options.requestTimeoutMs,
     logger: options.logger,
+    dispatcher,
   });
   const authenticator = new Authenticator({
     transport,
@@ -42,5 +57,6 @@ export { RegistryClient, digestOf, type Manifest, type ManifestHead } from './cl
 export { RegistryError, type RegistryErrorCode } from './errors.js';
 export { Secret } from './secret.js';
 export * from './credentials.js';
+export { DEFAULT_CERTS_DIR } from './dispatcher.js';
 export * from './reference.js';
 export type { Access } from './auth.js';

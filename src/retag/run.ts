@@ -10,6 +10,8 @@ export interface RunOptions {
   dryRun: boolean;
   concurrency: number;
   signal?: AbortSignal;
+  /** images named with --repush: an existing tag is moved to the source's digest */
+  repush?: (target: RetagTarget) => boolean;
   /** called as each image finishes, for progress output */
   onResult?: (result: ImageResult) => void;
 }
@@ -23,7 +25,7 @@ export async function runRetag(targets: RetagTarget[], registry: ManifestRegistr
         if (signal?.aborted) {
           return { target, status: 'failed', error: 'not started: the run was interrupted; rerun to finish' };
         }
-        const result = await retagImage(target, registry, { dryRun: options.dryRun, signal });
+        const result = await retagImage(target, registry, { dryRun: options.dryRun, repush: options.repush?.(target) ?? false, signal });
         options.onResult?.(result);
         return result;
       }),
