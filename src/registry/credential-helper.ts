@@ -56,6 +56,10 @@ function runHelper(executable: string, serverUrl: string, options: HelperOptions
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
+      // a grandchild (a shell helper's own child) may still hold the pipes open: stop waiting now
+      child.stdout.destroy();
+      child.stderr.destroy();
+      finish({ code: null, stdout, stderr, timedOut });
     }, options.timeoutMs ?? HELPER_TIMEOUT_MS);
     child.stdout.on('data', (chunk: Buffer) => {
       if (stdout.length < MAX_OUTPUT_BYTES) stdout += chunk.toString('utf8');
