@@ -3,6 +3,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type TestRegistry } from '../helpers/registry-process.js';
+import { PassThrough } from 'node:stream';
+import { run as runCli } from '../../src/cli/main.js';
 import { runInProcess, tagFile, tempFiles } from '../helpers/run-cli.js';
 import { seedImages, type SeededImage } from '../helpers/seed.js';
 
@@ -141,5 +143,35 @@ describe('selecting, drop-in flags and reports', () => {
     const result = await runInProcess(['validate', '--output', 'markdown', 'tags.yaml'], { cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('### retag validate\n\n| file | images |\n| --- | --- |\n| `tags.yaml` | 4 |\n\n**1 file valid, 4 distinct image tags**\n');
+  });
+
+  it('--log-format pretty: human log lines instead of JSON', async () => {
+    const result = await apply(['--dry-run', '--only', 'k8s-cni-sriov', '--log-level', 'debug', '--log-format', 'pretty']);
+    expect(result.logs).toMatch(/^\d\d:\d\d:\d\d DEBUG registry request method=HEAD url=http:\/\/127\.0\.0\.1:\d+\/v2\/stx\/k8s-cni-sriov\/manifests\/stx\.4\.0-v1\.0 status=\d+ ms=\d+$/m);
+    expect(result.logs).not.toMatch(/^\{/m);
+  });
+
+  it('on a terminal: colour on stdout unless NO_COLOR, a progress line on stderr for a long run, cleared at the end', async () => {
+    const many = Array.from({ length: 21 }, (_, i) => ({ name: name(`stx/none-${i}`), src_build_tag: SRC, tag: TAG }));
+    const files = await tempFiles({ 'many.yaml': tagFile(many) });
+    const terminal = async (env: NodeJS.ProcessEnv) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await runCli(['node', 'retag', 'apply', '--dry-run', 'many.yaml'], {
+        io: { stdout: { write: (t) => void (stdout += t), isTTY: true }, stderr: { write: (t) => void (stderr += t), isTTY: true } },
+        cwd: files,
+        env,
+        logDestination: new PassThrough(),
+      });
+      return { code, stdout, stderr };
+    };
+    const coloured = await terminal({});
+    expect(coloured.stdout).toContain('\x1b[31mmissing-source\x1b[0m');
+    expect(coloured.stderr).toContain('\r\x1b[2Kretag: 1/21 images');
+    expect(coloured.stderr).toContain('\r\x1b[2Kretag: 21/21 images');
+    expect(coloured.stderr.endsWith('\r\x1b[2K')).toBe(true);
+    const plain = await terminal({ NO_COLOR: '1' });
+    expect(plain.stdout).not.toContain('\x1b[');
+    expect(plain.stdout).toMatch(/21 images: 0 pending, 0 exist, 0 conflict, 21 missing source, 0 failed/);
   });
 });
