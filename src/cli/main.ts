@@ -29,8 +29,8 @@ function positiveInteger(max: number) {
   };
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 const PROGRAM_EXAMPLES = `
@@ -85,8 +85,8 @@ interface ApplyFlags {
   requestTimeout: number;
   username?: string;
   passwordStdin?: boolean;
-  only: string[];
-  repush: string[];
+  only?: string[];
+  repush?: string[];
   failOnPending?: boolean;
   caFile?: string;
 }
@@ -107,7 +107,7 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
   let exitCode = EXIT_OK;
   const program = new Command('retag')
     .description(
-      'Pin container image tags from reviewed YAML tag files: for each image, copy the manifest of\n' +
+      'Pin container image tags from reviewed YAML tag files: for each image, copy the manifest of ' +
         'src_build_tag to tag on the registry itself (no layers pulled), never overwriting a tag.',
     )
     .version(packageVersion())
@@ -135,8 +135,8 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
     .argument('<file...>', 'tag files (YAML, one or more documents each)')
     .option('--dry-run', 'report what would be created; HEAD requests only, nothing written')
     .option('--dryrun', 'the same as --dry-run (retag-images.sh spelling)')
-    .option('--only <pattern>', "only images whose name as written matches (* = any characters) or whose last path component is PATTERN (repeatable)", collect, [])
-    .option('--repush <name[,name...]>', 'move these images\' existing tags to their src_build_tag digest (status updated); same matching as --only (repeatable)', collect, [])
+    .option('--only <pattern>', "only images whose name as written matches (* = any characters) or whose last path component is PATTERN (repeatable)", collect)
+    .option('--repush <name[,name...]>', 'move these images\' existing tags to their src_build_tag digest (status updated); same matching as --only (repeatable)', collect)
     .option('--fail-on-pending', 'exit 1 when any tag is still pending (a dry-run in CI that must find nothing to do)')
     .option('--concurrency <n>', 'images processed at once', positiveInteger(64), 8)
     .addOption(outputOption())
@@ -161,8 +161,8 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
         output: flags.output,
         logLevel: flags.logLevel,
         logFormat: flags.logFormat,
-        only: flags.only,
-        repush: splitNames(flags.repush),
+        only: flags.only ?? [],
+        repush: splitNames(flags.repush ?? []),
         failOnPending: flags.failOnPending === true,
         caFile: flags.caFile,
         insecureRegistries: flags.insecureRegistry,
