@@ -34,8 +34,13 @@ export function prettyLine(line: string): string {
   return `${[clock, name.padEnd(5), String(msg ?? ''), ...rest].filter((part) => part !== '').join(' ')}\n`;
 }
 
-export function createLogger(level: LogLevel, destination: NodeJS.WritableStream = process.stderr, format: LogFormat = 'json'): Logger {
-  const stream = format === 'pretty' ? { write: (line: string) => void destination.write(prettyLine(line)) } : destination;
+/** Where log lines go: stderr, a test's stream, or anything with write(). */
+export interface LogDestination {
+  write(line: string): unknown;
+}
+
+export function createLogger(level: LogLevel, destination: LogDestination = process.stderr, format: LogFormat = 'json'): Logger {
+  const stream = { write: (line: string) => void destination.write(format === 'pretty' ? prettyLine(line) : line) };
   return pino(
     {
       level,

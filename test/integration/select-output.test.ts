@@ -154,14 +154,14 @@ describe('selecting, drop-in flags and reports', () => {
   it('on a terminal: colour on stdout unless NO_COLOR, a progress line on stderr for a long run, cleared at the end', async () => {
     const many = Array.from({ length: 21 }, (_, i) => ({ name: name(`stx/none-${i}`), src_build_tag: SRC, tag: TAG }));
     const files = await tempFiles({ 'many.yaml': tagFile(many) });
-    const terminal = async (env: NodeJS.ProcessEnv) => {
+    const terminal = async (env: NodeJS.ProcessEnv, args: string[] = [], captureLogs = true) => {
       let stdout = '';
       let stderr = '';
-      const code = await runCli(['node', 'retag', 'apply', '--dry-run', 'many.yaml'], {
+      const code = await runCli(['node', 'retag', 'apply', '--dry-run', ...args, 'many.yaml'], {
         io: { stdout: { write: (t) => void (stdout += t), isTTY: true }, stderr: { write: (t) => void (stderr += t), isTTY: true } },
         cwd: files,
         env,
-        logDestination: new PassThrough(),
+        logDestination: captureLogs ? new PassThrough() : undefined,
       });
       return { code, stdout, stderr };
     };
@@ -170,6 +170,9 @@ describe('selecting, drop-in flags and reports', () => {
     expect(coloured.stderr).toContain('\r\x1b[2Kretag: 1/21 images');
     expect(coloured.stderr).toContain('\r\x1b[2Kretag: 21/21 images');
     expect(coloured.stderr.endsWith('\r\x1b[2K')).toBe(true);
+    // logs on the terminal: human lines, each clearing the progress line first
+    const logged = await terminal({}, ['--log-level', 'info'], false);
+    expect(logged.stderr).toMatch(/\r\x1b\[2K\d\d:\d\d:\d\d INFO  image done image=\S+none-\d+:stx\.4\.0-v1\.0 status=missing-source\n/);
     const plain = await terminal({ NO_COLOR: '1' });
     expect(plain.stdout).not.toContain('\x1b[');
     expect(plain.stdout).toMatch(/21 images: 0 pending, 0 exist, 0 conflict, 21 missing source, 0 failed/);

@@ -94,8 +94,13 @@ export async function applyCommand(options: ApplyOptions): Promise<number> {
       return EXIT_USAGE;
     }
   }
+  const targets = only.selected;
+  const progress = options.io.stderr.isTTY === true && targets.length > PROGRESS_MIN_IMAGES;
   const logFormat = options.logFormat ?? (options.logDestination === undefined && options.io.stderr.isTTY ? 'pretty' : 'json');
-  const logger = createLogger(options.logLevel, options.logDestination, logFormat);
+  // With a progress line on the terminal, each log line first clears it (the next result redraws it).
+  const logDestination =
+    options.logDestination ?? (progress ? { write: (line: string) => options.io.stderr.write(`${CLEAR_LINE}${line}`) } : undefined);
+  const logger = createLogger(options.logLevel, logDestination, logFormat);
   const session = openRegistrySession({
     credentials: credentialStore(options, env),
     insecureRegistries: options.insecureRegistries,
@@ -106,8 +111,6 @@ export async function applyCommand(options: ApplyOptions): Promise<number> {
     extraCa,
     certsDir: env.RETAG_CERTS_D || DEFAULT_CERTS_DIR,
   });
-  const targets = only.selected;
-  const progress = options.io.stderr.isTTY === true && targets.length > PROGRESS_MIN_IMAGES;
   let done = 0;
   logger.info({ images: targets.length, dryRun: options.dryRun, concurrency: options.concurrency }, 'retag run starting');
   try {
