@@ -87,7 +87,7 @@ export async function helperCredential(
 ): Promise<Credential | undefined> {
   const executable = `docker-credential-${helper}`;
   const fail = (why: string) =>
-    new RegistryError(`credential helper ${executable} (named in ${configLabel}) ${why} while looking up ${registry}`, {
+    new RegistryError(`${registry}: credential helper ${executable} (named in ${configLabel}) ${why}`, {
       code: 'UNAUTHORIZED',
       status: 0,
       registry,
@@ -103,7 +103,7 @@ export async function helperCredential(
   if (run.code !== 0) {
     // The helper protocol's "not found" is a message on stdout, not an exit code of its own.
     if (/credentials not found/i.test(`${run.stdout}\n${run.stderr}`)) return undefined;
-    throw fail(`exited with code ${run.code}`);
+    throw fail(`exited with code ${run.code}; run \`echo ${serverUrl} | ${executable} get\` to see why`);
   }
   let answer: z.infer<typeof HelperAnswerSchema>;
   try {
