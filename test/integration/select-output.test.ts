@@ -145,6 +145,16 @@ describe('selecting, drop-in flags and reports', () => {
     expect(result.stdout).toBe('### retag validate\n\n| file | images |\n| --- | --- |\n| `tags.yaml` | 4 |\n\n**1 file valid, 4 distinct image tags**\n');
   });
 
+  it('validate --output markdown on a bad file: the problems in the table too, exit 2', async () => {
+    const files = await tempFiles({ 'bad.yaml': '---\nimages:\n  - name: docker.io/starlingx/a\n    src_build_tg: build-1\n    tag: v1\n' });
+    const result = await runInProcess(['validate', '--output', 'markdown', 'bad.yaml'], { cwd: files });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/^### retag validate\n/);
+    expect(result.stdout).toMatch(/\n\| problem \|\n\| --- \|\n\| bad\.yaml:4.*src_build_tag.* \|\n/);
+    expect(result.stdout).toMatch(/\*\*\d+ problems?: fix them and run again\*\*\n$/);
+    expect(result.stderr).toMatch(/^error: bad\.yaml:4/);
+  });
+
   it('--log-format pretty: human log lines instead of JSON', async () => {
     const result = await apply(['--dry-run', '--only', 'k8s-cni-sriov', '--log-level', 'debug', '--log-format', 'pretty']);
     expect(result.logs).toMatch(/^\d\d:\d\d:\d\d DEBUG registry request method=HEAD url=http:\/\/127\.0\.0\.1:\d+\/v2\/stx\/k8s-cni-sriov\/manifests\/stx\.4\.0-v1\.0 status=\d+ ms=\d+$/m);
