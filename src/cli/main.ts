@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE, UsageError } from './exit-codes.js';
 import { processIo, type CommandIo } from './io.js';
-import { LOG_LEVELS, type LogLevel } from './logger.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './logger.js';
 import { readPasswordFromStdin } from './password-stdin.js';
-import type { OutputFormat } from './render.js';
+import { OUTPUT_FORMATS, type OutputFormat } from './render.js';
+import { splitNames } from '../retag/select.js';
 
 function packageVersion(): string {
   try {
@@ -46,15 +47,24 @@ function refusePasswordArgument(args: string[]): void {
   }
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
+
+const PROGRAM_EXAMPLES = `
+Examples:
+  $ retag validate tag-management/*.yaml
+  $ retag apply --dry-run --output markdown stx.4.0-image-tags.yaml >> "$GITHUB_STEP_SUMMARY"
+  $ retag apply stx.4.0-image-tags.yaml
+
+Run \`retag help <command>\` (or \`retag <command> --help\`) for a command's options and examples.`;
 
 const VALIDATE_EXAMPLES = `
 Examples:
   $ retag validate stx.4.0-image-tags.yaml
   $ retag validate tag-files/*.yaml            # also checks that no two files ask for one tag from different builds
   $ retag validate --output json stx.4.0-image-tags.yaml | jq '.images[].tag'
+  $ retag validate --output markdown tag-files/*.yaml > review-comment.md
 
 Exit codes: 0 every file is valid; 2 a file is invalid (each problem is printed with file and line).`;
 
@@ -64,22 +74,39 @@ Examples:
   $ retag apply stx.4.0-image-tags.yaml                    # create the missing tags
   $ echo "$REGISTRY_PASSWORD" | retag apply --username ci-bot --password-stdin tags.yaml
   $ retag apply --insecure-registry registry.lab:5000 --output json tags.yaml > result.json
+  $ retag apply --only 'docker.io/starlingx/*' --only k8s-cni-sriov tags.yaml
+  $ retag apply --dry-run --fail-on-pending tags.yaml      # CI: exit 1 while a tag is still missing
+  $ retag apply --dry-run --output markdown tags.yaml >> "$GITHUB_STEP_SUMMARY"
+  $ retag apply --repush stx-snmp,k8s-cni-sriov tags.yaml  # move these tags to their src_build_tag
+  $ HTTPS_PROXY=http://proxy.corp:3128 retag apply --ca-file corp-ca.pem tags.yaml
 
-Statuses: created, pending (dry-run), exists (same digest, nothing written),
-  conflict (the tag points elsewhere; never overwritten), missing-source, failed.
-Exit codes: 0 all created/pending/exists; 1 any conflict, missing-source or failed;
-  2 usage or tag-file error (no registry contacted); 130 interrupted (143 on SIGTERM).
-Credentials: --username/--password-stdin, else $DOCKER_CONFIG/config.json or ~/.docker/config.json.`;
+Statuses: created, updated (moved by --repush), pending (dry-run), exists (same digest, nothing
+  written), conflict (the tag points elsewhere; never overwritten), missing-source, failed.
+Exit codes: 0 all created/updated/pending/exists; 1 any conflict, missing-source or failed
+  (or pending, with --fail-on-pending); 2 usage or tag-file error, or an --only/--repush
+  pattern that matches no image (no registry contacted); 130 interrupted (143 on SIGTERM).
+Credentials, first found wins: --username/--password-stdin; the docker config
+  ($DOCKER_CONFIG/config.json or ~/.docker/config.json): credHelpers, credsStore, auths;
+  $REGISTRY_AUTH_FILE or $XDG_RUNTIME_DIR/containers/auth.json.
+Network: HTTPS_PROXY/HTTP_PROXY/NO_PROXY and NODE_EXTRA_CA_CERTS are honoured; CAs in
+  /etc/docker/certs.d/<host[:port]>/*.crt are trusted for that registry (folder: $RETAG_CERTS_D).
+Logs: human lines when stderr is a terminal, JSON lines otherwise (--log-format).`;
 
 interface ApplyFlags {
   dryRun?: boolean;
+  dryrun?: boolean;
   concurrency: number;
   output: OutputFormat;
   logLevel: LogLevel;
+  logFormat?: LogFormat;
   insecureRegistry: string[];
   requestTimeout: number;
   username?: string;
   passwordStdin?: boolean;
+  only?: string[];
+  repush?: string[];
+  failOnPending?: boolean;
+  caFile?: string;
 }
 
 export interface MainDependencies {
@@ -100,7 +127,7 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
   let exitCode = EXIT_OK;
   const program = new Command('retag')
     .description(
-      'Pin container image tags from reviewed YAML tag files: for each image, copy the manifest of\n' +
+      'Pin container image tags from reviewed YAML tag files: for each image, copy the manifest of ' +
         'src_build_tag to tag on the registry itself (no layers pulled), never overwriting a tag.',
     )
     .version(packageVersion())
@@ -110,9 +137,10 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(hideOptionValues(s)),
-    });
+    })
+    .addHelpText('after', PROGRAM_EXAMPLES);
 
-  const outputOption = () => new Option('--output <format>', 'report format').choices(['text', 'json']).default('text');
+  const outputOption = () => new Option('--output <format>', 'report format (markdown: a table for a review comment or step summary)').choices(OUTPUT_FORMATS).default('text');
 
   program
     .command('validate')
@@ -130,11 +158,17 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
     .description('create every missing tag from its src_build_tag; --dry-run previews without writing')
     .argument('<file...>', 'tag files (YAML, one or more documents each)')
     .option('--dry-run', 'report what would be created; HEAD requests only, nothing written')
+    .option('--dryrun', 'the same as --dry-run (retag-images.sh spelling)')
+    .option('--only <pattern>', "only images whose name as written matches (* = any characters) or whose last path component is PATTERN (repeatable)", collect)
+    .option('--repush <name[,name...]>', 'move these images\' existing tags to their src_build_tag digest (status updated); same matching as --only (repeatable)', collect)
+    .option('--fail-on-pending', 'exit 1 when any tag is still pending (a dry-run in CI that must find nothing to do)')
     .option('--concurrency <n>', 'images processed at once', positiveInteger(64), 8)
     .addOption(outputOption())
     .addOption(new Option('--log-level <level>', 'log detail on stderr (debug shows each request)').choices(LOG_LEVELS).default('warn'))
+    .addOption(new Option('--log-format <format>', 'json lines, or pretty human lines (default: pretty on a terminal, json otherwise)').choices(LOG_FORMATS))
     .option('--insecure-registry <host[:port]>', 'use plain HTTP for this registry (repeatable); loopback hosts always do', collect, [])
     .option('--request-timeout <seconds>', 'give up on a request with no answer after this long', positiveInteger(3600), 30)
+    .option('--ca-file <file>', 'PEM CA certificates trusted for every registry, on top of the system ones')
     .option('--username <name>', 'registry user name, with --password-stdin')
     .option('--password-stdin', 'read the password or token from standard input (never from argv)')
     .addHelpText('after', APPLY_EXAMPLES)
@@ -146,10 +180,15 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
       const { applyCommand } = await import('./commands/apply.js');
       exitCode = await applyCommand({
         files,
-        dryRun: flags.dryRun === true,
+        dryRun: flags.dryRun === true || flags.dryrun === true,
         concurrency: flags.concurrency,
         output: flags.output,
         logLevel: flags.logLevel,
+        logFormat: flags.logFormat,
+        only: flags.only ?? [],
+        repush: splitNames(flags.repush ?? []),
+        failOnPending: flags.failOnPending === true,
+        caFile: flags.caFile,
         insecureRegistries: flags.insecureRegistry,
         requestTimeoutMs: flags.requestTimeout * 1000,
         username: flags.username,

@@ -211,7 +211,7 @@ export class RegistryClient {
       if (!lookup.credential) return this.auth.missingCredentials(ref.registry, lookup);
       const verb = method === 'PUT' ? 'push to' : 'read';
       return new RegistryError(
-        `${ref.registry} refused to let these credentials ${verb} ${ref.repository} (${status}${said}); ` +
+        `${ref.registry} refused to let the credentials from ${lookup.source ?? 'the configured store'} ${verb} ${ref.repository} (${status}${said}); ` +
           `check the account's permissions on the repository or log in again with \`docker login ${ref.registry}\``,
         { ...base, code: 'UNAUTHORIZED' },
       );

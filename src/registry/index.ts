@@ -4,6 +4,7 @@
 import { Authenticator } from './auth.js';
 import { RegistryClient, isInsecureHost, registryBaseUrl } from './client.js';
 import type { CredentialStore } from './credentials.js';
+import { createDispatcher } from './dispatcher.js';
 import type { RetryPolicy } from './retry.js';
 import { createTransport, type RequestLogger, type Transport } from './transport.js';
 
@@ -13,6 +14,12 @@ export interface RegistrySessionOptions {
   concurrency?: number;
   requestTimeoutMs?: number;
   logger?: RequestLogger;
+  /** proxy variables and NODE_EXTRA_CA_CERTS come from here (process.env by default) */
+  env?: NodeJS.ProcessEnv;
+  /** PEM text trusted for every registry (--ca-file) */
+  extraCa?: string[];
+  /** docker's per-registry CA folder (default /etc/docker/certs.d) */
+  certsDir?: string;
   /** overrides of RETRY_POLICY (tests) */
   retry?: Partial<RetryPolicy>;
 }
@@ -26,10 +33,18 @@ export interface RegistrySession {
 
 export function openRegistrySession(options: RegistrySessionOptions): RegistrySession {
   const insecure = options.insecureRegistries ?? [];
+  const dispatcher = createDispatcher({
+    connections: options.concurrency,
+    requestTimeoutMs: options.requestTimeoutMs,
+    env: options.env,
+    extraCa: options.extraCa,
+    certsDir: options.certsDir,
+  });
   const transport = createTransport({
     connections: options.concurrency,
     requestTimeoutMs: options.requestTimeoutMs,
     logger: options.logger,
+    dispatcher,
     retry: options.retry,
   });
   const authenticator = new Authenticator({
@@ -47,5 +62,6 @@ export { RegistryError, type RegistryErrorCode } from './errors.js';
 export { RETRY_POLICY, type RetryPolicy } from './retry.js';
 export { Secret } from './secret.js';
 export * from './credentials.js';
+export { DEFAULT_CERTS_DIR } from './dispatcher.js';
 export * from './reference.js';
 export type { Access } from './auth.js';

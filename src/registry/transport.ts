@@ -176,7 +176,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       });
     } finally {
       options.logger?.debug(
-        { method: request.method, url: safeUrl, status, attempts: trace.attempts, ms: Math.round(performance.now() - started) },
+        { method: request.method, url: safeUrl, status, ms: Math.round(performance.now() - started), ...(trace.attempts > 1 ? { attempts: trace.attempts } : {}) },
         'registry request',
       );
     }
