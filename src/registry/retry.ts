@@ -6,6 +6,9 @@
 // per-request record of attempts for the error message, and cannot be woken by an AbortSignal
 // while it sleeps. The interceptor's `retry` option is the documented hook for exactly this, so
 // the interceptor still does the re-dispatch, the body replay and the response plumbing.
+// One case the interceptor cannot retry is wrapped in transport.ts: an answer that breaks off
+// mid-body (undici resumes with Range, registries answer 200 with the whole manifest, undici
+// refuses to splice); transport.ts sends such a request afresh under this same policy.
 // See node_modules/undici/lib/handler/retry-handler.js and undici's docs/api/RetryHandler.md.
 
 import type { HttpMethod } from './transport.js';

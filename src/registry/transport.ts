@@ -6,7 +6,7 @@
 import { interceptors, type Dispatcher } from 'undici';
 import { createDispatcher } from './dispatcher.js';
 import { RegistryError, describeNetworkError, redactUrl } from './errors.js';
-import { RETRY_POLICY, retryDecider, type RetryPolicy, type RetryTrace } from './retry.js';
+import { RETRY_POLICY, backoffMs, retryDecider, type RetryPolicy, type RetryTrace } from './retry.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST';
 
@@ -95,6 +95,37 @@ async function readCapped(body: Dispatcher.ResponseData['body'], limit: number, 
   return Buffer.concat(chunks);
 }
 
+/** A failure while reading an answer's body (after its status and headers came). */
+class BrokenBody extends Error {
+  override readonly cause: unknown;
+  constructor(cause: unknown) {
+    super('the answer broke off');
+    this.cause = cause;
+  }
+}
+
+/** The wait before sending again after a broken body, or undefined when the policy says stop. */
+function brokenBodyDelay(policy: RetryPolicy, trace: RetryTrace, request: HttpRequest, cause: unknown): number | undefined {
+  const err = cause as { code?: string; cause?: { code?: string } };
+  const code = err.code ?? err.cause?.code ?? '';
+  const retryable = code === 'UND_ERR_REQ_RETRY' || policy.errorCodes.includes(code);
+  if (!retryable || request.signal?.aborted || !policy.methods.includes(request.method) || trace.attempts >= policy.maxAttempts) return undefined;
+  const wait = backoffMs(policy, trace.attempts);
+  return trace.waitedMs + wait > policy.maxTotalDelayMs ? undefined : wait;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 /** The last answer of a request whose retries ran out on a status (see createTransport). */
 function asExhaustedAnswer(error: unknown, policy: RetryPolicy): Pick<HttpResponse, 'status' | 'headers' | 'body'> | undefined {
   const err = error as { code?: string; statusCode?: number; headers?: Record<string, string | string[] | undefined> };
@@ -135,8 +166,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const trace: RetryTrace = { attempts: 1, waitedMs: 0 };
     const onRetry = (wait: { attempt: number; waitMs: number; reason: string }) =>
       options.logger?.debug({ method: request.method, url: safeUrl, ...wait }, 'registry request retried');
-    try {
-      const url = new URL(request.url);
+    const url = new URL(request.url);
+
+    const attempt = async (): Promise<HttpResponse> => {
       const requestOptions: Dispatcher.RequestOptions & { retryOptions: { retry: ReturnType<typeof retryDecider> } } = {
         origin: url.origin,
         path: url.pathname + url.search,
@@ -150,14 +182,34 @@ export function createTransport(options: TransportOptions = {}): Transport {
       };
       const response = await dispatcher.request(requestOptions);
       status = response.statusCode;
-      const body = await readCapped(response.body, request.maxBodyBytes ?? DEFAULT_MAX_BODY, request);
-      return {
-        status,
-        headers: flattenHeaders(response.headers),
-        body,
-        attempts: trace.attempts,
-        ...(trace.note ? { retryNote: trace.note } : {}),
-      };
+      let body: Buffer;
+      try {
+        body = await readCapped(response.body, request.maxBodyBytes ?? DEFAULT_MAX_BODY, request);
+      } catch (error) {
+        if (error instanceof RegistryError) throw error;
+        throw new BrokenBody(error);
+      }
+      return { status, headers: flattenHeaders(response.headers), body, attempts: trace.attempts, ...(trace.note ? { retryNote: trace.note } : {}) };
+    };
+
+    try {
+      for (;;) {
+        try {
+          return await attempt();
+        } catch (error) {
+          // An answer that broke off mid-body: undici's retry handler resumes it with a Range
+          // request, which registries answer with the whole manifest again (200, not 206); undici
+          // then refuses to splice (UND_ERR_REQ_RETRY). The one retry undici cannot do, done here:
+          // send the request afresh, within the same policy and attempt count.
+          const wait = error instanceof BrokenBody ? brokenBodyDelay(policy, trace, request, error.cause) : undefined;
+          if (wait === undefined) throw error instanceof BrokenBody ? error.cause : error;
+          onRetry({ attempt: trace.attempts + 1, waitMs: wait, reason: 'answer broke off' });
+          await sleep(wait, request.signal);
+          if (request.signal?.aborted) throw (error as BrokenBody).cause;
+          trace.attempts += 1;
+          trace.waitedMs += wait;
+        }
+      }
     } catch (error) {
       if (error instanceof RegistryError) throw error;
       const exhausted = asExhaustedAnswer(error, policy);

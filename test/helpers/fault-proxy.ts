@@ -13,6 +13,8 @@ export type FaultAction =
   | { kind: 'reset' }
   /** forward to the registry (which acts on it), then close the connection instead of answering */
   | { kind: 'drop-answer' }
+  /** forward, send the headers and half the body, then close the connection */
+  | { kind: 'truncate' }
   /** never answer */
   | { kind: 'hang' }
   /** forward, then change one byte of the body (still valid JSON), keeping Docker-Content-Digest */
@@ -70,7 +72,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const requests: ProxiedRequest[] = [];
   const sockets = new Set<Socket>();
 
-  const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse, record: ProxiedRequest, alter: boolean, drop = false) => {
+  const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse, record: ProxiedRequest, alter: boolean, drop = false, truncate = false) => {
     const headers = { ...req.headers, host: upstream.host };
     const out = httpRequest(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
@@ -86,6 +88,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
             return;
           }
           res.writeHead(answer.statusCode ?? 502, answer.headers);
+          if (truncate) {
+            res.write(data.subarray(0, Math.floor(data.length / 2)), () => setTimeout(() => req.socket.destroy(), 20));
+            return;
+          }
           res.end(req.method === 'HEAD' ? undefined : data);
         });
       },
@@ -126,6 +132,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           return;
         case 'drop-answer':
           forward(req, body, res, record, false, true);
+          return;
+        case 'truncate':
+          forward(req, body, res, record, false, false, true);
           return;
         case 'alter-body':
           forward(req, body, res, record, true);

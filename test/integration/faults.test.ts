@@ -41,6 +41,8 @@ const CASES = [
   'redirect-loop',
   'lost-answer',
   'head-503',
+  'truncated-once',
+  'truncated-always',
 ] as const;
 const BULK = Array.from({ length: 6 }, (_, i) => `bulk-${i}`);
 
@@ -126,6 +128,22 @@ describe('fault injection between retag and a real registry (token auth)', () =>
     expect(imageOf(run, 'head-503')).toMatchObject({ status: 'failed', error: expect.stringMatching(/^HEAD \S+ answered 503 after 4 attempts$/) as unknown });
     expect(proxy.requests.filter((r) => r.path.startsWith(`/v2/${repo('head-503')}/manifests/`)).map((r) => r.method)).toEqual(['HEAD', 'HEAD', 'HEAD', 'HEAD']);
     expect(await registry.client.listTags(repo('head-503'))).toEqual([SRC]);
+  });
+
+  it('a manifest cut off mid-body is fetched again whole; cut off every time, failed; never pushed half', async () => {
+    proxy.add(
+      { method: 'GET', path: manifestPath('truncated-once', SRC), times: 1, action: { kind: 'truncate' } },
+      { method: 'GET', path: manifestPath('truncated-always', SRC), action: { kind: 'truncate' } },
+    );
+    const { run } = await apply(['truncated-once', 'truncated-always']);
+    expect(imageOf(run, 'truncated-once')).toMatchObject({ status: 'created', digest: sourceDigest('truncated-once') });
+    expect(await registry.client.tagDigest(repo('truncated-once'), TAG)).toBe(sourceDigest('truncated-once'));
+    expect(imageOf(run, 'truncated-always')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/failed: the answer broke off and could not be resumed after 4 attempts$/) as unknown,
+    });
+    expect(puts('truncated-always')).toEqual([]);
+    expect(await registry.client.tagDigest(repo('truncated-always'), TAG)).toBeUndefined();
   });
 
   it('a connection reset on the source GET: retried, created', async () => {

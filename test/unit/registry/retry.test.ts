@@ -180,6 +180,33 @@ describe('transport retries (undici retry interceptor + RETRY_POLICY)', () => {
     expect(await send()).toMatchObject({ status: 200, attempts: 2 });
   });
 
+  it('a body cut off half-way is fetched again whole (undici\'s Range resume is refused by a 200)', async () => {
+    const full = '{"schemaVersion":2,"padding":"' + 'x'.repeat(200) + '"}';
+    script = (req, res, n) => {
+      res.writeHead(200, { 'content-length': String(full.length) });
+      if (n === 1) res.write(full.slice(0, 100), () => setTimeout(() => req.socket.destroy(), 10));
+      else res.end(full);
+    };
+    open();
+    const response = await send();
+    expect(response.status).toBe(200);
+    expect(response.body.toString()).toBe(full);
+    expect(response.attempts).toBeGreaterThanOrEqual(2);
+    expect(seen.length).toBe(response.attempts);
+  });
+
+  it('a body cut off every time: fails after 4 attempts, never returns half a body', async () => {
+    script = (req, res) => {
+      res.writeHead(200, { 'content-length': '300' });
+      res.write('x'.repeat(100), () => setTimeout(() => req.socket.destroy(), 10));
+    };
+    open();
+    const error = (await send().catch((e: unknown) => e)) as RegistryError;
+    expect(error).toBeInstanceOf(RegistryError);
+    expect(error.message).toMatch(/after 4 attempts$/);
+    expect(seen.length).toBe(4);
+  });
+
   it('a request with no answer times out, is retried, and fails with TIMEOUT', async () => {
     script = () => undefined; // never answers
     open({ ...FAST, maxAttempts: 2 }, 300);
