@@ -5,10 +5,11 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE, UsageError } from './exit-codes.js';
 import { processIo, type CommandIo } from './io.js';
-import { LOG_LEVELS, type LogLevel } from './log-levels.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log-levels.js';
 import { tuneMemoryForRun } from './memory.js';
 import { readPasswordFromStdin } from './password-stdin.js';
-import type { OutputFormat } from './render.js';
+import { OUTPUT_FORMATS, type OutputFormat } from './render.js';
+import { splitNames } from '../retag/select.js';
 
 function packageVersion(): string {
   try {
@@ -29,15 +30,42 @@ function positiveInteger(max: number) {
   };
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+/**
+ * Commander echoes an unknown `--option=value` whole; when the option was a mistyped
+ * `--password=...` that would print the secret into a CI log. Values after `=` are hidden.
+ */
+export function hideOptionValues(message: string): string {
+  return message.replace(/('--?[\w-]+)=[^']*'/g, "$1=…'");
 }
+
+/** `--password VALUE` is refused by name, without echoing it: secrets come on stdin only. */
+function refusePasswordArgument(args: string[]): void {
+  if (args.some((arg) => /^--(password|pass|token)(=|$)/i.test(arg))) {
+    throw new UsageError(
+      'retag takes no password or token on the command line (ps and CI logs would show it); ' +
+        'pipe it in: `echo "$PW" | retag apply --username NAME --password-stdin FILE`',
+    );
+  }
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+const PROGRAM_EXAMPLES = `
+Examples:
+  $ retag validate tag-management/*.yaml
+  $ retag apply --dry-run --output markdown stx.4.0-image-tags.yaml >> "$GITHUB_STEP_SUMMARY"
+  $ retag apply stx.4.0-image-tags.yaml
+
+Run \`retag help <command>\` (or \`retag <command> --help\`) for a command's options and examples.`;
 
 const VALIDATE_EXAMPLES = `
 Examples:
   $ retag validate stx.4.0-image-tags.yaml
   $ retag validate tag-files/*.yaml            # also checks that no two files ask for one tag from different builds
   $ retag validate --output json stx.4.0-image-tags.yaml | jq '.images[].tag'
+  $ retag validate --output markdown tag-files/*.yaml > review-comment.md
 
 Exit codes: 0 every file is valid; 2 a file is invalid (each problem is printed with file and line).`;
 
@@ -47,30 +75,49 @@ Examples:
   $ retag apply stx.4.0-image-tags.yaml                    # create the missing tags
   $ echo "$REGISTRY_PASSWORD" | retag apply --username ci-bot --password-stdin tags.yaml
   $ retag apply --insecure-registry registry.lab:5000 --output json tags.yaml > result.json
+  $ retag apply --only 'docker.io/starlingx/*' --only k8s-cni-sriov tags.yaml
+  $ retag apply --dry-run --fail-on-pending tags.yaml      # CI: exit 1 while a tag is still missing
+  $ retag apply --dry-run --output markdown tags.yaml >> "$GITHUB_STEP_SUMMARY"
+  $ retag apply --repush stx-snmp,k8s-cni-sriov tags.yaml  # move these tags to their src_build_tag
+  $ HTTPS_PROXY=http://proxy.corp:3128 retag apply --ca-file corp-ca.pem tags.yaml
 
-Statuses: created, pending (dry-run), exists (same digest, nothing written),
-  conflict (the tag points elsewhere; never overwritten), missing-source, failed.
-Exit codes: 0 all created/pending/exists; 1 any conflict, missing-source or failed;
-  2 usage or tag-file error (no registry contacted); 130 interrupted (143 on SIGTERM).
-Credentials: --username/--password-stdin, else $DOCKER_CONFIG/config.json or ~/.docker/config.json.`;
+Statuses: created, updated (moved by --repush), pending (dry-run), exists (same digest, nothing
+  written), conflict (the tag points elsewhere; never overwritten), missing-source, failed.
+Exit codes: 0 all created/updated/pending/exists; 1 any conflict, missing-source or failed
+  (or pending, with --fail-on-pending); 2 usage or tag-file error, or an --only/--repush
+  pattern that matches no image (no registry contacted); 130 interrupted (143 on SIGTERM).
+Credentials, first found wins: --username/--password-stdin; the docker config
+  ($DOCKER_CONFIG/config.json or ~/.docker/config.json): credHelpers, credsStore, auths;
+  $REGISTRY_AUTH_FILE or $XDG_RUNTIME_DIR/containers/auth.json.
+Network: HTTPS_PROXY/HTTP_PROXY/NO_PROXY and NODE_EXTRA_CA_CERTS are honoured; CAs in
+  /etc/docker/certs.d/<host[:port]>/*.crt are trusted for that registry (folder: $RETAG_CERTS_D).
+Logs: human lines when stderr is a terminal, JSON lines otherwise (--log-format).`;
 
 interface ApplyFlags {
   dryRun?: boolean;
+  dryrun?: boolean;
   concurrency: number;
   output: OutputFormat;
   logLevel: LogLevel;
+  logFormat?: LogFormat;
   insecureRegistry: string[];
   requestTimeout: number;
   username?: string;
   passwordStdin?: boolean;
+  only?: string[];
+  repush?: string[];
+  failOnPending?: boolean;
+  caFile?: string;
 }
 
 export interface MainDependencies {
   io?: CommandIo;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** for tests: a signal in place of the process's SIGINT/SIGTERM handling */
+  /** for tests: a signal in place of the process's SIGINT/SIGTERM handling (no new image starts) */
   signal?: AbortSignal;
+  /** aborts the requests still in flight (main() fires it a grace period after the signal) */
+  abortSignal?: AbortSignal;
   /** for tests: where logs go instead of stderr */
   logDestination?: NodeJS.WritableStream;
 }
@@ -81,15 +128,20 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
   let exitCode = EXIT_OK;
   const program = new Command('retag')
     .description(
-      'Pin container image tags from reviewed YAML tag files: for each image, copy the manifest of\n' +
+      'Pin container image tags from reviewed YAML tag files: for each image, copy the manifest of ' +
         'src_build_tag to tag on the registry itself (no layers pulled), never overwriting a tag.',
     )
     .version(packageVersion())
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(hideOptionValues(s)),
+    })
+    .addHelpText('after', PROGRAM_EXAMPLES);
 
-  const outputOption = () => new Option('--output <format>', 'report format').choices(['text', 'json']).default('text');
+  const outputOption = () => new Option('--output <format>', 'report format (markdown: a table for a review comment or step summary)').choices(OUTPUT_FORMATS).default('text');
 
   program
     .command('validate')
@@ -107,11 +159,17 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
     .description('create every missing tag from its src_build_tag; --dry-run previews without writing')
     .argument('<file...>', 'tag files (YAML, one or more documents each)')
     .option('--dry-run', 'report what would be created; HEAD requests only, nothing written')
+    .option('--dryrun', 'the same as --dry-run (retag-images.sh spelling)')
+    .option('--only <pattern>', "only images whose name as written matches (* = any characters) or whose last path component is PATTERN (repeatable)", collect)
+    .option('--repush <name[,name...]>', 'move these images\' existing tags to their src_build_tag digest (status updated); same matching as --only (repeatable)', collect)
+    .option('--fail-on-pending', 'exit 1 when any tag is still pending (a dry-run in CI that must find nothing to do)')
     .option('--concurrency <n>', 'images processed at once', positiveInteger(64), 8)
     .addOption(outputOption())
     .addOption(new Option('--log-level <level>', 'log detail on stderr (debug shows each request)').choices(LOG_LEVELS).default('warn'))
+    .addOption(new Option('--log-format <format>', 'json lines, or pretty human lines (default: pretty on a terminal, json otherwise)').choices(LOG_FORMATS))
     .option('--insecure-registry <host[:port]>', 'use plain HTTP for this registry (repeatable); loopback hosts always do', collect, [])
     .option('--request-timeout <seconds>', 'give up on a request with no answer after this long', positiveInteger(3600), 30)
+    .option('--ca-file <file>', 'PEM CA certificates trusted for every registry, on top of the system ones')
     .option('--username <name>', 'registry user name, with --password-stdin')
     .option('--password-stdin', 'read the password or token from standard input (never from argv)')
     .addHelpText('after', APPLY_EXAMPLES)
@@ -123,10 +181,15 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
       const { applyCommand } = await import('./commands/apply.js');
       exitCode = await applyCommand({
         files,
-        dryRun: flags.dryRun === true,
+        dryRun: flags.dryRun === true || flags.dryrun === true,
         concurrency: flags.concurrency,
         output: flags.output,
         logLevel: flags.logLevel,
+        logFormat: flags.logFormat,
+        only: flags.only ?? [],
+        repush: splitNames(flags.repush ?? []),
+        failOnPending: flags.failOnPending === true,
+        caFile: flags.caFile,
         insecureRegistries: flags.insecureRegistry,
         requestTimeoutMs: flags.requestTimeout * 1000,
         username: flags.username,
@@ -135,11 +198,13 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
         env: deps.env,
         io,
         signal: deps.signal,
+        abortSignal: deps.abortSignal,
         logDestination: deps.logDestination,
       });
     });
 
   try {
+    refusePasswordArgument(argv.slice(2));
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
@@ -158,10 +223,21 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
   }
 }
 
-/** The process entry (bin/retag.js): signals become an abort, the result becomes the exit code. */
+/** How long requests in flight may take to finish after SIGINT/SIGTERM before they are aborted. */
+export const INTERRUPT_GRACE_MS = 5_000;
+/** After the abort, how long the report may take before the process exits regardless. */
+const INTERRUPT_HARD_STOP_MS = 5_000;
+
+/**
+ * The process entry (bin/retag.js). The first SIGINT/SIGTERM stops new images from starting and
+ * lets requests in flight finish (a manifest PUT is atomic: a tag is written whole or not at
+ * all); after INTERRUPT_GRACE_MS they are aborted. The run then reports what was done and exits
+ * 130 (SIGINT) or 143 (SIGTERM). A second signal exits at once.
+ */
 export function main(argv: string[]): void {
   tuneMemoryForRun(); // process-wide V8 settings, before the command's modules load (see memory.ts)
-  const controller = new AbortController();
+  const stop = new AbortController();
+  const abort = new AbortController();
   // A reader that goes away (`retag apply --output json | head`) is not retag's failure: no crash.
   process.stdout.on('error', () => undefined);
   process.stderr.on('error', () => undefined);
@@ -169,14 +245,19 @@ export function main(argv: string[]): void {
   const onSignal = (code: number) => () => {
     if (signalExit !== undefined) process.exit(code); // a second signal: stop now
     signalExit = code;
-    process.stderr.write(`retag: interrupted; finishing requests in flight, starting no new image (signal again to stop at once)\n`);
-    controller.abort();
+    process.stderr.write(
+      `retag: interrupted; starting no new image, waiting up to ${INTERRUPT_GRACE_MS / 1000} s for requests in flight ` +
+        '(signal again to stop at once)\n',
+    );
+    stop.abort();
+    setTimeout(() => abort.abort(), INTERRUPT_GRACE_MS).unref();
+    setTimeout(() => process.exit(code), INTERRUPT_GRACE_MS + INTERRUPT_HARD_STOP_MS).unref();
   };
   process.on('SIGINT', onSignal(EXIT_SIGINT));
   process.on('SIGTERM', onSignal(EXIT_SIGTERM));
-  run(argv, { signal: controller.signal }).then(
+  run(argv, { signal: stop.signal, abortSignal: abort.signal }).then(
     (code) => exitAfterOutput(signalExit ?? code),
-    () => exitAfterOutput(EXIT_IMAGES_FAILED),
+    () => exitAfterOutput(signalExit ?? EXIT_IMAGES_FAILED),
   );
 }
 

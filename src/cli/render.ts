@@ -4,7 +4,24 @@ import type { ConfigProblem, LoadedTagFiles } from '../config/index.js';
 import { formatProblem } from '../config/index.js';
 import type { ImageResult, RunResult } from '../retag/types.js';
 
-export type OutputFormat = 'text' | 'json';
+export const OUTPUT_FORMATS = ['text', 'json', 'markdown'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface TextStyle {
+  /** ANSI colours: only when stdout is a TTY and NO_COLOR is unset (https://no-color.org) */
+  colour: boolean;
+}
+
+const ANSI: Record<ImageResult['status'], string> = {
+  created: '\x1b[32m', // green: written
+  updated: '\x1b[32m',
+  pending: '\x1b[36m', // cyan: would be written
+  exists: '\x1b[2m', // dim: nothing to do
+  conflict: '\x1b[31m', // red: needs a person
+  'missing-source': '\x1b[31m',
+  failed: '\x1b[31m',
+};
+const RESET = '\x1b[0m';
 
 function shortDigest(digest: string | undefined): string {
   if (!digest) return '-';
@@ -17,6 +34,7 @@ export function summaryLine(run: RunResult): string {
   const total = run.results.length;
   const parts = [
     run.dryRun ? `${s.pending} pending` : `${s.created} created`,
+    ...(s.updated > 0 ? [`${s.updated} updated`] : []),
     `${s.exists} exist${s.exists === 1 ? 's' : ''}`,
     `${s.conflict} conflict`,
     `${s.missingSource} missing source`,
@@ -28,22 +46,57 @@ export function summaryLine(run: RunResult): string {
   return `${prefix}${total} image${total === 1 ? '' : 's'}: ${parts.join(', ')}${suffix}`;
 }
 
-function imageLine(result: ImageResult, widths: { status: number; ref: number }): string {
-  const ref = `${result.target.name}:${result.target.tag}`;
-  let line = `${result.status.padEnd(widths.status)}  ${ref.padEnd(widths.ref)}  <- ${result.target.source}  ${shortDigest(result.digest)}`;
-  if (result.status === 'conflict') line += `\n    tag already points at ${result.existingDigest}; retag never overwrites it`;
-  if (result.error) line += `\n    ${result.error}`;
-  return line;
+/** What a reader must know beyond the status: why, or what --repush did. */
+function notes(result: ImageResult): string[] {
+  const out: string[] = [];
+  if (result.status === 'conflict') out.push(`tag already points at ${result.existingDigest}; retag never overwrites it (--repush to move it)`);
+  if (result.status === 'pending' && result.existingDigest) out.push(`--repush: would move the tag from ${result.existingDigest}`);
+  if (result.status === 'updated') out.push(`--repush: moved the tag from ${result.existingDigest}`);
+  if (result.error) out.push(result.error);
+  return out;
 }
 
-export function renderRunText(run: RunResult): string {
+export function renderRunText(run: RunResult, style: TextStyle = { colour: false }): string {
+  const refs = run.results.map((r) => `${r.target.name}:${r.target.tag}`);
   const widths = {
     status: Math.max(0, ...run.results.map((r) => r.status.length)),
-    ref: Math.max(0, ...run.results.map((r) => r.target.name.length + 1 + r.target.tag.length)),
+    ref: Math.max(0, ...refs.map((ref) => ref.length)),
+    source: Math.max(0, ...run.results.map((r) => r.target.source.length)),
   };
-  const lines = run.results.map((result) => imageLine(result, widths));
+  const lines = run.results.map((result, i) => {
+    const status = result.status.padEnd(widths.status);
+    const shown = style.colour ? `${ANSI[result.status]}${status}${RESET}` : status;
+    const row = `${shown}  ${refs[i]!.padEnd(widths.ref)}  <- ${result.target.source.padEnd(widths.source)}  ${shortDigest(result.digest)}`;
+    return [row, ...notes(result).map((note) => `    ${note}`)].join('\n');
+  });
   lines.push(summaryLine(run));
   return `${lines.join('\n')}\n`;
+}
+
+/** A table cell: no pipe or newline may break the row, no backtick the code span. */
+function cell(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
+
+function code(text: string): string {
+  return text === '' ? '' : `\`${text.replace(/`/g, "'")}\``;
+}
+
+/** GitHub-flavoured markdown, for a Gerrit comment or $GITHUB_STEP_SUMMARY. */
+export function renderRunMarkdown(run: RunResult): string {
+  const title = run.dryRun ? '### retag plan (dry-run, nothing written)' : '### retag result';
+  const rows = run.results.map((r) =>
+    [
+      `**${r.status}**`,
+      code(r.target.name),
+      code(r.target.tag),
+      code(r.target.source),
+      code(shortDigest(r.digest)),
+      cell(notes(r).join('; ')),
+    ].join(' | '),
+  );
+  const table = ['| status | image | tag | from src_build_tag | digest | note |', '| --- | --- | --- | --- | --- | --- |', ...rows.map((row) => `| ${row} |`)];
+  return `${[title, '', ...(run.results.length > 0 ? table : ['No images selected.']), '', `**${summaryLine(run)}**`].join('\n')}\n`;
 }
 
 export function renderRunJson(run: RunResult): string {
@@ -99,4 +152,16 @@ export function renderValidationJson(loaded: LoadedTagFiles): string {
     problems: loaded.problems,
   };
   return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+export function renderValidationMarkdown(loaded: LoadedTagFiles): string {
+  const lines = ['### retag validate', '', '| file | images |', '| --- | --- |'];
+  for (const f of loaded.files) lines.push(`| ${code(f.file)} | ${f.entries} |`);
+  if (loaded.problems.length > 0) {
+    lines.push('', '| problem |', '| --- |', ...loaded.problems.map((p) => `| ${cell(formatProblem(p))} |`));
+    lines.push('', `**${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}: fix them and run again**`);
+  } else {
+    lines.push('', `**${loaded.files.length} file${loaded.files.length === 1 ? '' : 's'} valid, ${loaded.entries.length} distinct image tag${loaded.entries.length === 1 ? '' : 's'}**`);
+  }
+  return `${lines.join('\n')}\n`;
 }

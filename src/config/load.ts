@@ -4,7 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ConfigProblem } from './problem.js';
-import { byLine, readTagFileText } from './parse.js';
+import { byLine, limitProblems, readTagFileText } from './parse.js';
 import type { Occurrence, TagEntry } from './rules.js';
 import { mergeEntries } from './rules.js';
 
@@ -43,7 +43,8 @@ function tooLarge(size: number, maxBytes: number): TextRead {
   };
 }
 
-function readErrorMessage(error: unknown): string {
+/** What a failed stat or read means for the user (Node's error codes). */
+export function readErrorMessage(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT':
@@ -127,6 +128,6 @@ export async function loadTagFiles(paths: string[], options: LoadOptions = {}): 
 
   const merged = mergeEntries(occurrences);
   for (const problem of merged.problems) problemsByFile.get(problem.file)?.push(problem);
-  const problems = [...problemsByFile.values()].flatMap((list) => byLine(list));
+  const problems = [...problemsByFile.values()].flatMap((list) => limitProblems(byLine(list)));
   return { entries: merged.entries, problems, files: counts };
 }

@@ -1,7 +1,8 @@
 // One tag file's text -> located entries and problems. Pure: the loader does the reading.
 // Order of work: YAML (failsafe, aliases and deep nesting refused) -> document shape -> each
-// entry's shape and field rules (zod) -> normalised occurrences. Every problem found is kept;
-// only a YAML syntax error ends the file early, since nothing after it can be trusted.
+// entry's shape and field rules (zod) -> normalised occurrences. Every problem found is kept, up
+// to MAX_PROBLEMS_PER_FILE; only a YAML syntax error ends the file early, since nothing after it
+// can be trusted.
 import { nearest } from './levenshtein.js';
 import type { ConfigProblem } from './problem.js';
 import { formatPath } from './problem.js';
@@ -21,6 +22,12 @@ export interface TagFileOccurrences {
   occurrences: Occurrence[];
   problems: ConfigProblem[];
 }
+
+/**
+ * A file stops being checked after this many problems: past that the list helps no one, and a
+ * hostile 1 MiB file of half a million bad entries would otherwise cost seconds to describe.
+ */
+export const MAX_PROBLEMS_PER_FILE = 100;
 
 type Mapping = Record<string, unknown>;
 
@@ -53,6 +60,25 @@ export function byLine(problems: ConfigProblem[]): ConfigProblem[] {
     .map(({ problem }) => problem);
 }
 
+/** Checking goes on until one problem past the limit, so that limitProblems can say there are more. */
+function tooMany(out: TagFileOccurrences): boolean {
+  return out.problems.length > MAX_PROBLEMS_PER_FILE;
+}
+
+/** One file's problems, sorted, cut at MAX_PROBLEMS_PER_FILE with a note where checking stopped. */
+export function limitProblems(problems: ConfigProblem[]): ConfigProblem[] {
+  const next = problems[MAX_PROBLEMS_PER_FILE];
+  if (next === undefined) return problems;
+  return [
+    ...problems.slice(0, MAX_PROBLEMS_PER_FILE),
+    {
+      file: next.file,
+      ...(next.line === undefined ? {} : { line: next.line }),
+      message: `stopped after ${MAX_PROBLEMS_PER_FILE} problems in this file; fix those and run again`,
+    },
+  ];
+}
+
 function readEntry(
   file: string,
   source: YamlSource,
@@ -63,7 +89,8 @@ function readEntry(
   const item = images[index];
   const path = `images[${index}]`;
   const line = (isMapping(item) ? source.nodeLine(item) : undefined) ?? source.itemLine(images, index) ?? 1;
-  const image = isMapping(item) && typeof item.name === 'string' ? item.name : undefined;
+  // The image as written, when there is one to name (spread so that no key is set to undefined).
+  const image = isMapping(item) && typeof item.name === 'string' ? { image: item.name } : {};
   const keyLine = (key: string): number => (isMapping(item) ? source.keyLine(item, key) : undefined) ?? line;
 
   const result = TagEntrySchema.safeParse(item);
@@ -82,12 +109,12 @@ function readEntry(
       file,
       line: typeof field === 'string' ? keyLine(field) : line,
       path: formatPath(['images', index, ...(issue.path as (string | number)[])]),
-      image,
+      ...image,
       message: issue.message,
     });
   }
   for (const key of unknownKeys) {
-    out.problems.push({ file, line: keyLine(key), path: `${path}.${key}`, image, message: unknownEntryKey(key) });
+    out.problems.push({ file, line: keyLine(key), path: `${path}.${key}`, ...image, message: unknownEntryKey(key) });
   }
 }
 
@@ -96,16 +123,21 @@ function readDocument(file: string, source: YamlSource, index: number, out: TagF
   const line = source.documentLine(index);
   const result = TagDocumentSchema.safeParse(document);
   if (!result.success) {
+    const unknownKeys = result.error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' ? issue.keys : []));
+    // `imags:` is reported as "did you mean images?", not also as a missing images: list.
+    const imagesMisspelt = unknownKeys.some((key) => nearest(key, DOCUMENT_KEYS) === 'images');
     // Document-level messages name their key (`images:`, `unknown key "foo"`), so no path.
     for (const issue of result.error.issues) {
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
+          if (tooMany(out)) break;
           const keyLine = isMapping(document) ? source.keyLine(document, key) : undefined;
           out.problems.push({ file, line: keyLine ?? line, message: unknownDocumentKey(key) });
         }
         continue;
       }
       const onImages = issue.path[0] === 'images' && isMapping(document);
+      if (onImages && !('images' in document) && imagesMisspelt) continue;
       out.problems.push({
         file,
         line: (onImages ? source.keyLine(document, 'images') : undefined) ?? line,
@@ -117,7 +149,7 @@ function readDocument(file: string, source: YamlSource, index: number, out: TagF
   // that all problems of a run are reported together.
   const images = isMapping(document) ? document.images : undefined;
   if (!Array.isArray(images)) return;
-  for (let i = 0; i < images.length; i += 1) readEntry(file, source, images, i, out);
+  for (let i = 0; i < images.length && !tooMany(out); i += 1) readEntry(file, source, images, i, out);
 }
 
 /**
@@ -140,11 +172,12 @@ export function readTagFileText(text: string, file: string): TagFileOccurrences 
     out.problems.push({ file, message: 'tag file is empty; it needs an images: list with one entry per image' });
     return out;
   }
-  source.documents.forEach((document, index) => {
+  for (let index = 0; index < source.documents.length && !tooMany(out); index += 1) {
+    const document = source.documents[index];
     // An empty document (a stray `---`, or one that is all comments) holds nothing to check.
     if (document !== null && document !== undefined) readDocument(file, source, index, out);
-  });
-  out.problems = byLine(out.problems);
+  }
+  out.problems = limitProblems(byLine(out.problems));
   return out;
 }
 
@@ -152,5 +185,5 @@ export function readTagFileText(text: string, file: string): TagFileOccurrences 
 export function parseTagFileText(text: string, file: string): ParsedTagFile {
   const read = readTagFileText(text, file);
   const merged = mergeEntries(read.occurrences);
-  return { entries: merged.entries, problems: byLine([...read.problems, ...merged.problems]) };
+  return { entries: merged.entries, problems: limitProblems(byLine([...read.problems, ...merged.problems])) };
 }

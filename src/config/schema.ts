@@ -1,5 +1,7 @@
 // The shape of a tag file, as zod schemas with the messages a user sees. Inputs are what the
 // failsafe YAML schema yields: strings, null for an empty value, arrays and plain objects.
+// The format is StarlingX's (starlingx/root build-tools/build-docker-images/tag-management/;
+// real files in test/fixtures/starlingx), whose entries have exactly these four keys:
 //
 //   images:
 //     - name: docker.io/starlingx/k8s-cni-sriov            # image without tag or digest

@@ -39,7 +39,10 @@ interface ParserState {
   result: unknown;
 }
 
+/** Where a node's text begins and ends: offsets into the input, and the lines holding them. */
 interface Span {
+  from: number;
+  to: number;
   start: number;
   end: number;
 }
@@ -127,19 +130,23 @@ function contentEnd(text: string, offset: number): number {
 const KEY = /(?:^|[\s{,])(?:"([^"]*)"|'([^']*)'|([^\s"'{}[\],:#][^\s{}[\],:#]*))\s*:(?=\s|$)/g;
 
 /**
- * The first line of each `key:` within a span. Lines are searched as text (js-yaml reports no key
- * positions), so a nested mapping's key could shadow a later key of the same name; for tag files,
- * whose entries are flat, the first match is the entry's own key.
+ * The first line of each `key:` within a node's text. The text is searched (js-yaml reports no
+ * key positions), so a nested mapping's key could shadow a later key of the same name; for tag
+ * files, whose entries are flat, the first match is the entry's own key. Only the node's own text
+ * is read, so locating keys in many entries on one long line stays linear.
  */
-function keyLines(index: LineIndex, span: Span): Map<string, number> {
+function keyLines(input: string, index: LineIndex, span: Span): Map<string, number> {
   const keys = new Map<string, number>();
-  for (let line = span.start; line <= span.end; line += 1) {
+  const text = input.slice(span.from, span.to + 1);
+  let offset = 0;
+  for (const line of text.split(/(?<=\r\n|\r(?!\n)|\n)/)) {
     // Drop a `# comment` so that commented-out keys are not taken for real ones.
-    const text = index.text(line).replace(/(^|\s)#.*$/, '$1');
-    for (const match of text.matchAll(KEY)) {
+    const code = line.replace(/(^|\s)#.*$/s, '$1');
+    for (const match of code.matchAll(KEY)) {
       const key = match[1] ?? match[2] ?? match[3];
-      if (key !== undefined && !keys.has(key)) keys.set(key, line);
+      if (key !== undefined && !keys.has(key)) keys.set(key, index.lineAt(span.from + offset + match.index));
     }
+    offset += line.length;
   }
   return keys;
 }
@@ -212,7 +219,8 @@ export function parseYaml(text: string): YamlParse {
     if (typeof result === 'object' && result !== null && !spans.has(result)) {
       // A node can close twice (a flow collection read as a would-be block mapping key, then as
       // itself); the inner close comes first and is the precise one.
-      spans.set(result, { start: line, end: index.lineAt(contentEnd(input, state.position)) });
+      const to = contentEnd(input, state.position);
+      spans.set(result, { from: start, to, start: line, end: index.lineAt(to) });
       if (Array.isArray(result) && frame.children.length === result.length) items.set(result, frame.children);
     }
   };
@@ -268,7 +276,7 @@ export function parseYaml(text: string): YamlParse {
       let keys = keyCache.get(mapping);
       if (keys === undefined) {
         const span = spans.get(mapping);
-        keys = span === undefined ? new Map() : keyLines(index, span);
+        keys = span === undefined ? new Map() : keyLines(input, index, span);
         keyCache.set(mapping, keys);
       }
       return keys.get(key);

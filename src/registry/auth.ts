@@ -10,7 +10,7 @@
 import type { CredentialLookup, CredentialStore } from './credentials.js';
 import { RegistryError, redactUrl } from './errors.js';
 import { isLoopbackHost } from './reference.js';
-import type { Transport } from './transport.js';
+import { retrySuffix, type Transport } from './transport.js';
 import { parseWwwAuthenticate, type Challenge } from './www-authenticate.js';
 import { JwtAccessClaimsSchema, TokenResponseSchema, type JwtAccess } from './wire-schemas.js';
 
@@ -120,7 +120,7 @@ export class Authenticator {
         request: { method: 'GET', url: redactUrl(url) },
       });
     }
-    throw new RegistryError(`${registry} answered ${response.status} to GET /v2/`, {
+    throw new RegistryError(`${registry} answered ${response.status}${retrySuffix(response)} to GET /v2/`, {
       code: response.status >= 500 ? 'HTTP' : 'BAD_RESPONSE',
       status: response.status,
       registry,
@@ -299,7 +299,7 @@ export class Authenticator {
       throw credential ? this.refusedCredentials(registry, lookup, response.status) : this.missingCredentials(registry, lookup);
     }
     if (response.status < 200 || response.status >= 300) {
-      throw new RegistryError(`${registry}'s token service ${realm.origin} answered ${response.status}`, {
+      throw new RegistryError(`${registry}'s token service ${realm.origin} answered ${response.status}${retrySuffix(response)}`, {
         code: 'HTTP',
         status: response.status,
         registry,

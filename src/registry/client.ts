@@ -7,7 +7,7 @@ import type { Access, Authenticator } from './auth.js';
 import { RegistryError, redactUrl } from './errors.js';
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, SUPPORTED_MANIFEST_TYPES, bareMediaType, isSchema1 } from './media-types.js';
 import { apiHost, hostnameOf, isLoopbackHost, type ImageReference } from './reference.js';
-import type { HttpMethod, HttpResponse, Transport } from './transport.js';
+import { retrySuffix, type HttpMethod, type HttpResponse, type Transport } from './transport.js';
 import { ErrorBodySchema, ManifestProbeSchema } from './wire-schemas.js';
 
 export type ManifestHead = { found: true; digest: string } | { found: false };
@@ -113,8 +113,17 @@ export class RegistryClient {
 
   /** Writes the exact bytes under a tag and checks the registry stored what was sent. */
   async putManifest(ref: ImageReference, tag: string, manifest: Manifest, signal?: AbortSignal): Promise<string> {
-    const response = await this.manifestRequest('PUT', ref, tag, 'pull,push', signal, manifest);
+    let response: HttpResponse;
+    try {
+      response = await this.manifestRequest('PUT', ref, tag, 'pull,push', signal, manifest);
+    } catch (error) {
+      if (error instanceof RegistryError && error.status === 0 && (await this.alreadyStored(ref, tag, manifest, signal))) return manifest.digest;
+      throw error;
+    }
     if (response.status !== 201 && response.status !== 200 && response.status !== 202) {
+      // A retried PUT may have landed the first time with its answer lost on the way; an
+      // immutable-tag registry then refuses the retry. The tag holding exactly our digest is success.
+      if (response.attempts > 1 && (await this.alreadyStored(ref, tag, manifest, signal))) return manifest.digest;
       throw await this.errorFrom(response, 'PUT', ref, tag);
     }
     const stored = response.headers['docker-content-digest'];
@@ -126,6 +135,16 @@ export class RegistryClient {
       );
     }
     return manifest.digest;
+  }
+
+  /** Whether the tag already points at exactly this manifest (a check after a PUT whose answer was lost). */
+  private async alreadyStored(ref: ImageReference, tag: string, manifest: Manifest, signal?: AbortSignal): Promise<boolean> {
+    try {
+      const head = await this.headManifest(ref, tag, 'pull,push', signal);
+      return head.found && head.digest === manifest.digest;
+    } catch {
+      return false;
+    }
   }
 
   private mediaTypeOf(response: HttpResponse, ref: ImageReference, reference: string): string {
@@ -206,7 +225,7 @@ export class RegistryClient {
       if (!lookup.credential) return this.auth.missingCredentials(ref.registry, lookup);
       const verb = method === 'PUT' ? 'push to' : 'read';
       return new RegistryError(
-        `${ref.registry} refused to let these credentials ${verb} ${ref.repository} (${status}${said}); ` +
+        `${ref.registry} refused to let the credentials from ${lookup.source ?? 'the configured store'} ${verb} ${ref.repository} (${status}${said}); ` +
           `check the account's permissions on the repository or log in again with \`docker login ${ref.registry}\``,
         { ...base, code: 'UNAUTHORIZED' },
       );
@@ -225,8 +244,9 @@ export class RegistryClient {
     }
     const contentType = bareMediaType(response.headers['content-type']);
     const html = contentType === 'text/html' || response.body.subarray(0, 64).toString('utf8').trimStart().startsWith('<');
-    const what = html ? ' with an HTML page (a proxy or login page in the way?)' : said;
-    return new RegistryError(`${method} ${where} answered ${status}${what}`, {
+    const redirect = status >= 300 && status < 400 ? ' (a redirect not followed: retag follows at most 3 in a row)' : '';
+    const what = html ? ' with an HTML page (a proxy or login page in the way?)' : `${redirect}${said}`;
+    return new RegistryError(`${method} ${where} answered ${status}${retrySuffix(response)}${what}`, {
       ...base,
       code: status === 404 ? 'NOT_FOUND' : 'HTTP',
     });

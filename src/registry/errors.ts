@@ -69,6 +69,9 @@ export function describeNetworkError(error: unknown): { code: RegistryErrorCode;
     return { code: 'TIMEOUT', reason: 'no answer in time' };
   }
   if (code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR') return { code: 'NETWORK', reason: 'request aborted' };
+  if (code === 'UND_ERR_INVALID_ARG' && /redirect loop/i.test(err.message ?? '')) {
+    return { code: 'BAD_RESPONSE', reason: 'the registry redirects in a loop' };
+  }
   const known: Record<string, string> = {
     ECONNREFUSED: 'connection refused',
     ECONNRESET: 'connection reset',
@@ -77,6 +80,7 @@ export function describeNetworkError(error: unknown): { code: RegistryErrorCode;
     EPIPE: 'connection closed',
     UND_ERR_SOCKET: 'connection closed by the server',
     UND_ERR_CLOSED: 'connection closed',
+    UND_ERR_REQ_RETRY: 'the answer broke off and could not be resumed',
     CERT_HAS_EXPIRED: 'TLS certificate expired',
     DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
     UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not trusted',

@@ -4,6 +4,8 @@
 import { Authenticator } from './auth.js';
 import { RegistryClient, isInsecureHost, registryBaseUrl } from './client.js';
 import type { CredentialStore } from './credentials.js';
+import { createDispatcher } from './dispatcher.js';
+import type { RetryPolicy } from './retry.js';
 import { createTransport, type RequestLogger, type Transport } from './transport.js';
 
 export interface RegistrySessionOptions {
@@ -14,6 +16,14 @@ export interface RegistrySessionOptions {
   logger?: RequestLogger;
   /** repositories per token request when the run is planned (see Authenticator); 1 = one each */
   scopesPerTokenRequest?: number;
+  /** proxy variables and NODE_EXTRA_CA_CERTS come from here (process.env by default) */
+  env?: NodeJS.ProcessEnv;
+  /** PEM text trusted for every registry (--ca-file) */
+  extraCa?: string[];
+  /** docker's per-registry CA folder (default /etc/docker/certs.d) */
+  certsDir?: string;
+  /** overrides of RETRY_POLICY (tests) */
+  retry?: Partial<RetryPolicy>;
 }
 
 export interface RegistrySession {
@@ -25,10 +35,19 @@ export interface RegistrySession {
 
 export function openRegistrySession(options: RegistrySessionOptions): RegistrySession {
   const insecure = options.insecureRegistries ?? [];
+  const dispatcher = createDispatcher({
+    connections: options.concurrency,
+    requestTimeoutMs: options.requestTimeoutMs,
+    env: options.env,
+    extraCa: options.extraCa,
+    certsDir: options.certsDir,
+  });
   const transport = createTransport({
     connections: options.concurrency,
     requestTimeoutMs: options.requestTimeoutMs,
     logger: options.logger,
+    dispatcher,
+    retry: options.retry,
   });
   const authenticator = new Authenticator({
     transport,
@@ -43,7 +62,9 @@ export function openRegistrySession(options: RegistrySessionOptions): RegistrySe
 
 export { RegistryClient, digestOf, type Manifest, type ManifestHead } from './client.js';
 export { RegistryError, type RegistryErrorCode } from './errors.js';
+export { RETRY_POLICY, type RetryPolicy } from './retry.js';
 export { Secret } from './secret.js';
 export * from './credentials.js';
+export { DEFAULT_CERTS_DIR } from './dispatcher.js';
 export * from './reference.js';
 export type { Access } from './auth.js';

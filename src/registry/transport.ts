@@ -1,10 +1,12 @@
-// The HTTP layer: one keep-alive undici Agent for the run, redirects followed by undici's own
-// interceptor (which drops Authorization when the origin changes, whatwg/fetch#1544), bodies
-// read with a size cap, and one debug line per request that never carries a header.
+// The HTTP layer: one keep-alive undici Agent for the run, undici's retry interceptor driven by
+// RETRY_POLICY (retry.ts), redirects followed by undici's own interceptor (which drops
+// Authorization when the origin changes, whatwg/fetch#1544), bodies read with a size cap, and
+// one debug line per request that never carries a header.
 
 import { interceptors, type Dispatcher } from 'undici';
 import { createDispatcher } from './dispatcher.js';
 import { RegistryError, describeNetworkError, redactUrl } from './errors.js';
+import { RETRY_POLICY, backoffMs, retryDecider, type RetryPolicy, type RetryTrace } from './retry.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST';
 
@@ -24,6 +26,10 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string | undefined>;
   body: Buffer;
+  /** how many times the request was sent (1 when it was not retried) */
+  attempts: number;
+  /** why the retries stopped before the policy's last attempt, when they did (a long Retry-After) */
+  retryNote?: string;
 }
 
 /** What the transport tells the logger: method, redacted URL, status, milliseconds. */
@@ -39,6 +45,8 @@ export interface TransportOptions {
   logger?: RequestLogger;
   /** a dispatcher to use instead of the Agent built here (proxies, tests) */
   dispatcher?: Dispatcher;
+  /** overrides of RETRY_POLICY (tests use millisecond delays) */
+  retry?: Partial<RetryPolicy>;
 }
 
 export interface TransportStats {
@@ -53,6 +61,12 @@ export interface Transport {
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
+
+/** " after 4 attempts" and why retrying stopped early, for messages about a failed answer. */
+export function retrySuffix(response: Pick<HttpResponse, 'attempts' | 'retryNote'>): string {
+  const after = response.attempts > 1 ? ` after ${response.attempts} attempts` : '';
+  return `${after}${response.retryNote ? ` (${response.retryNote})` : ''}`;
+}
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
   const flat: Record<string, string | undefined> = {};
@@ -81,10 +95,66 @@ async function readCapped(body: Dispatcher.ResponseData['body'], limit: number, 
   return Buffer.concat(chunks);
 }
 
+/** A failure while reading an answer's body (after its status and headers came). */
+class BrokenBody extends Error {
+  override readonly cause: unknown;
+  constructor(cause: unknown) {
+    super('the answer broke off');
+    this.cause = cause;
+  }
+}
+
+/** The wait before sending again after a broken body, or undefined when the policy says stop. */
+function brokenBodyDelay(policy: RetryPolicy, trace: RetryTrace, request: HttpRequest, cause: unknown): number | undefined {
+  const err = cause as { code?: string; cause?: { code?: string } };
+  const code = err.code ?? err.cause?.code ?? '';
+  const retryable = code === 'UND_ERR_REQ_RETRY' || policy.errorCodes.includes(code);
+  if (!retryable || request.signal?.aborted || !policy.methods.includes(request.method) || trace.attempts >= policy.maxAttempts) return undefined;
+  const wait = backoffMs(policy, trace.attempts);
+  return trace.waitedMs + wait > policy.maxTotalDelayMs ? undefined : wait;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** The last answer of a request whose retries ran out on a status (see createTransport). */
+function asExhaustedAnswer(error: unknown, policy: RetryPolicy): Pick<HttpResponse, 'status' | 'headers' | 'body'> | undefined {
+  const err = error as { code?: string; statusCode?: number; headers?: Record<string, string | string[] | undefined> };
+  if (err.code !== 'UND_ERR_REQ_RETRY' || err.statusCode === undefined || !policy.statusCodes.includes(err.statusCode)) return undefined;
+  return { status: err.statusCode, headers: flattenHeaders(err.headers ?? {}), body: Buffer.alloc(0) };
+}
+
 export function createTransport(options: TransportOptions = {}): Transport {
   const timeout = options.requestTimeoutMs ?? 30_000;
   const base = options.dispatcher ?? createDispatcher({ connections: options.connections, requestTimeoutMs: timeout });
-  const dispatcher = base.compose(interceptors.redirect({ maxRedirections: options.maxRedirections ?? 3 }));
+  const policy: RetryPolicy = { ...RETRY_POLICY, ...options.retry };
+  // compose() wraps in order, so the last interceptor is the outermost: redirects are followed
+  // outside, and each hop is retried on its own. The retry decision comes per request
+  // (retryOptions.retry below), so every request keeps its own attempt count and total wait.
+  //
+  // undici 7.30 behaviour, checked in lib/handler/retry-handler.js and by test/unit/registry/retry.test.ts:
+  // - throwOnError stays true (the default). With false, the decision callback runs while the
+  //   failed response is still arriving; a body-less answer (any HEAD, a 429 without body) ends
+  //   before an asynchronous backoff calls back, and undici's request handler then crashes
+  //   ("Cannot read properties of null (reading 'push')"). With true, the status becomes an
+  //   error first and the callback runs after the response is done.
+  // - When retries run out on a status, the request rejects with RequestRetryError
+  //   (code UND_ERR_REQ_RETRY, statusCode, headers; the body is dropped). send() turns that
+  //   back into the answer it was, so the client's usual error mapping applies ("answered 503
+  //   after 4 attempts"). Statuses not in statusCodes are never errors: they come back as is.
+  const dispatcher = base.compose(
+    interceptors.retry({ statusCodes: [...policy.statusCodes], methods: [...policy.methods] }),
+    interceptors.redirect({ maxRedirections: options.maxRedirections ?? 3 }),
+  );
   const stats: TransportStats = { requests: 0, byMethod: {} };
 
   async function send(request: HttpRequest): Promise<HttpResponse> {
@@ -93,10 +163,15 @@ export function createTransport(options: TransportOptions = {}): Transport {
     stats.requests += 1;
     stats.byMethod[request.method] = (stats.byMethod[request.method] ?? 0) + 1;
     let status = 0;
-    try {
-      const response = await dispatcher.request({
-        origin: new URL(request.url).origin,
-        path: new URL(request.url).pathname + new URL(request.url).search,
+    const trace: RetryTrace = { attempts: 1, waitedMs: 0 };
+    const onRetry = (wait: { attempt: number; waitMs: number; reason: string }) =>
+      options.logger?.debug({ method: request.method, url: safeUrl, ...wait }, 'registry request retried');
+    const url = new URL(request.url);
+
+    const attempt = async (): Promise<HttpResponse> => {
+      const requestOptions: Dispatcher.RequestOptions & { retryOptions: { retry: ReturnType<typeof retryDecider> } } = {
+        origin: url.origin,
+        path: url.pathname + url.search,
         method: request.method,
         headers: request.headers,
         body: request.body,
@@ -107,14 +182,48 @@ export function createTransport(options: TransportOptions = {}): Transport {
         reset: false,
         headersTimeout: timeout,
         bodyTimeout: timeout,
-      });
+        retryOptions: { retry: retryDecider(policy, trace, request.signal, onRetry) },
+      };
+      const response = await dispatcher.request(requestOptions);
       status = response.statusCode;
-      const body = await readCapped(response.body, request.maxBodyBytes ?? DEFAULT_MAX_BODY, request);
-      return { status, headers: flattenHeaders(response.headers), body };
+      let body: Buffer;
+      try {
+        body = await readCapped(response.body, request.maxBodyBytes ?? DEFAULT_MAX_BODY, request);
+      } catch (error) {
+        if (error instanceof RegistryError) throw error;
+        throw new BrokenBody(error);
+      }
+      return { status, headers: flattenHeaders(response.headers), body, attempts: trace.attempts, ...(trace.note ? { retryNote: trace.note } : {}) };
+    };
+
+    try {
+      for (;;) {
+        try {
+          return await attempt();
+        } catch (error) {
+          // An answer that broke off mid-body: undici's retry handler resumes it with a Range
+          // request, which registries answer with the whole manifest again (200, not 206); undici
+          // then refuses to splice (UND_ERR_REQ_RETRY). The one retry undici cannot do, done here:
+          // send the request afresh, within the same policy and attempt count.
+          const wait = error instanceof BrokenBody ? brokenBodyDelay(policy, trace, request, error.cause) : undefined;
+          if (wait === undefined) throw error instanceof BrokenBody ? error.cause : error;
+          onRetry({ attempt: trace.attempts + 1, waitMs: wait, reason: 'answer broke off' });
+          await sleep(wait, request.signal);
+          if (request.signal?.aborted) throw (error as BrokenBody).cause;
+          trace.attempts += 1;
+          trace.waitedMs += wait;
+        }
+      }
     } catch (error) {
       if (error instanceof RegistryError) throw error;
+      const exhausted = asExhaustedAnswer(error, policy);
+      if (exhausted) {
+        status = exhausted.status;
+        return { ...exhausted, attempts: trace.attempts, ...(trace.note ? { retryNote: trace.note } : {}) };
+      }
       const { code, reason } = describeNetworkError(error);
-      throw new RegistryError(`${request.method} ${safeUrl} failed: ${reason}`, {
+      const after = trace.attempts > 1 ? ` after ${trace.attempts} attempts` : '';
+      throw new RegistryError(`${request.method} ${safeUrl} failed: ${reason}${after}`, {
         code,
         status: 0,
         registry: request.registry,
@@ -123,7 +232,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       });
     } finally {
       options.logger?.debug(
-        { method: request.method, url: safeUrl, status, ms: Math.round(performance.now() - started) },
+        { method: request.method, url: safeUrl, status, ms: Math.round(performance.now() - started), ...(trace.attempts > 1 ? { attempts: trace.attempts } : {}) },
         'registry request',
       );
     }

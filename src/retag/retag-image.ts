@@ -4,7 +4,7 @@
 import type { Access } from '../registry/auth.js';
 import type { Manifest, ManifestHead } from '../registry/client.js';
 import type { ImageReference } from '../registry/reference.js';
-import { decideExistingTarget, decideMissingTarget, type Decision } from './plan.js';
+import { decideExistingTarget, decideMissingTarget, decideMoved, decideRepush, type Decision } from './plan.js';
 import type { ImageResult, RetagTarget } from './types.js';
 
 /** The registry operations a retag needs; RegistryClient implements it, unit tests fake it. */
@@ -23,6 +23,8 @@ export function accessFor(dryRun: boolean): Access {
 
 export interface RetagImageOptions {
   dryRun: boolean;
+  /** --repush: move an existing tag to the source's digest instead of reporting a conflict */
+  repush?: boolean;
   signal?: AbortSignal;
 }
 
@@ -38,7 +40,16 @@ export async function retagImage(target: RetagTarget, registry: ManifestRegistry
     const existing = await registry.headManifest(ref, target.tag, access, signal);
     if (existing.found) {
       const source = await registry.headManifest(ref, target.source, access, signal);
-      return resultOf(target, decideExistingTarget(existing.digest, source));
+      const decision = decideExistingTarget(existing.digest, source);
+      if (!options.repush) return resultOf(target, decision);
+      const next = decideRepush(decision, options.dryRun);
+      if (next !== 'move') return resultOf(target, next);
+      // The only overwrite retag does, asked for by name: the same GET + PUT as a new tag.
+      const manifest = await registry.getManifest(ref, target.source, access, signal);
+      if (!manifest) return resultOf(target, decideMissingTarget({ found: false }, false));
+      const moved = decideMoved(existing.digest, manifest.digest);
+      if (moved.status === 'updated') await registry.putManifest(ref, target.tag, manifest, signal);
+      return resultOf(target, moved, manifest.mediaType);
     }
     if (options.dryRun) {
       // HEAD, not GET: a preview costs no Docker Hub pulls.
@@ -50,6 +61,10 @@ export async function retagImage(target: RetagTarget, registry: ManifestRegistry
     await registry.putManifest(ref, target.tag, manifest, signal);
     return resultOf(target, decideMissingTarget({ found: true, digest: manifest.digest }, false), manifest.mediaType);
   } catch (error) {
+    if (signal?.aborted) {
+      // the interrupt's grace period ran out mid-image: whatever was written is whole (a PUT is atomic)
+      return { target, status: 'failed', error: `interrupted before it finished (${messageOf(error)}); rerun to finish` };
+    }
     return { target, status: 'failed', error: messageOf(error) };
   }
 }

@@ -9,7 +9,12 @@ import type { ImageResult, RetagTarget, RunResult } from './types.js';
 export interface RunOptions {
   dryRun: boolean;
   concurrency: number;
+  /** once aborted, no new image starts; the ones under way go on */
   signal?: AbortSignal;
+  /** aborts the requests of the images under way (the interrupt's grace period is over) */
+  requestSignal?: AbortSignal;
+  /** images named with --repush: an existing tag is moved to the source's digest */
+  repush?: (target: RetagTarget) => boolean;
   /** called as each image finishes, for progress output */
   onResult?: (result: ImageResult) => void;
 }
@@ -27,7 +32,7 @@ export async function runRetag(targets: RetagTarget[], registry: ManifestRegistr
         if (signal?.aborted) {
           return { target, status: 'failed', error: 'not started: the run was interrupted; rerun to finish' };
         }
-        const result = await retagImage(target, registry, { dryRun: options.dryRun, signal });
+        const result = await retagImage(target, registry, { dryRun: options.dryRun, repush: options.repush?.(target) ?? false, signal: options.requestSignal });
         options.onResult?.(result);
         return result;
       }),

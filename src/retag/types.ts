@@ -11,7 +11,7 @@ export interface RetagTarget {
   tag: string;
 }
 
-export const STATUSES = ['created', 'pending', 'exists', 'conflict', 'missing-source', 'failed'] as const;
+export const STATUSES = ['created', 'updated', 'pending', 'exists', 'conflict', 'missing-source', 'failed'] as const;
 export type ImageStatus = (typeof STATUSES)[number];
 
 export interface ImageResult {
@@ -19,7 +19,7 @@ export interface ImageResult {
   status: ImageStatus;
   /** the source manifest's digest, when known */
   digest?: string;
-  /** what the tag already pointed at, for a conflict */
+  /** what the tag already pointed at: a conflict, or a tag moved (or to be moved) by --repush */
   existingDigest?: string;
   mediaType?: string;
   error?: string;
@@ -27,6 +27,8 @@ export interface ImageResult {
 
 export interface Summary {
   created: number;
+  /** tags moved to the source's digest on purpose (--repush) */
+  updated: number;
   pending: number;
   exists: number;
   conflict: number;

@@ -31,6 +31,8 @@ export interface StartRegistryOptions {
   grants?: GrantPolicy;
   /** Token mode: the realm's `expires_in`. */
   tokenExpiresInSeconds?: number;
+  /** Token mode: identity tokens (OAuth2 refresh tokens) the realm accepts, token -> user. */
+  refreshTokens?: Record<string, string>;
   /** Accept signed schema 1 PUTs (`compatibility.schema1.enabled`); 2.8 refuses them otherwise. */
   schema1?: boolean;
 }
@@ -175,6 +177,7 @@ export async function startRegistry(opts: StartRegistryOptions): Promise<TestReg
         dir,
         users,
         grants: opts.grants,
+        refreshTokens: opts.refreshTokens,
         expiresInSeconds: opts.tokenExpiresInSeconds,
       });
       auth = {

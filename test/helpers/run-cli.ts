@@ -64,7 +64,7 @@ export function runBinary(args: string[], options: SpawnOptions = {}): Promise<C
 }
 
 /** A temp dir with the given files; returns its path. */
-export async function tempFiles(files: Record<string, string>): Promise<string> {
+export async function tempFiles(files: Record<string, string | Buffer>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'retag-test-'));
   for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
   return dir;

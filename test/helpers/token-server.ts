@@ -48,6 +48,8 @@ export interface TokenServerOptions {
   expiresInSeconds?: number;
   /** Added before every answer, to make slow token realms (and races on them) reproducible. */
   delayMs?: number;
+  /** Docker identity tokens (OAuth2 refresh tokens) the realm accepts by POST, token -> user. */
+  refreshTokens?: Record<string, string>;
 }
 
 export interface TestTokenServer {
@@ -59,6 +61,8 @@ export interface TestTokenServer {
   /** The PEM certificate: the registry's `auth.token.rootcertbundle`. */
   rootCertPath: string;
   requests: TokenRequest[];
+  /** Every bearer token handed out, so tests can check none leaks into retag's output. */
+  issued: string[];
   /** Mutable, so one test can slow the realm down without restarting it. */
   delayMs: number;
   stop(): Promise<void>;
@@ -167,6 +171,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TestTo
     issuer,
     rootCertPath: certPath,
     requests: [],
+    issued: [],
     delayMs: opts.delayMs ?? 0,
     stop: () =>
       new Promise<void>((resolve, reject) => {
@@ -179,6 +184,10 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TestTo
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://token.invalid');
     if (state.delayMs > 0) await delay(state.delayMs);
+    if (req.method === 'POST' && url.pathname === '/token') {
+      await handleRefresh(req, res);
+      return;
+    }
     if (req.method !== 'GET' || url.pathname !== '/token') {
       sendJson(res, 404, { details: 'not found' });
       return;
@@ -195,7 +204,27 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TestTo
       return;
     }
     const { token, issuedAt } = mint(creds?.user, grantAccess(scopes, creds?.user, grants));
+    state.issued.push(token);
     sendJson(res, 200, { token, access_token: token, expires_in: expiresIn, issued_at: issuedAt.toISOString() });
+  }
+
+  /** The OAuth2 refresh-token grant (https://distribution.github.io/distribution/spec/auth/oauth/). */
+  async function handleRefresh(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    const scopes = form.getAll('scope').flatMap((s) => s.split(' ')).filter((s) => s !== '');
+    const user = form.get('grant_type') === 'refresh_token' ? opts.refreshTokens?.[form.get('refresh_token') ?? ''] : undefined;
+    const record: TokenRequest = { url: req.url ?? '', scopes, status: user ? 200 : 401 };
+    if (user) record.user = user;
+    state.requests.push(record);
+    if (!user) {
+      sendJson(res, 401, { details: 'invalid refresh token' });
+      return;
+    }
+    const { token } = mint(user, grantAccess(scopes, user, grants));
+    state.issued.push(token);
+    sendJson(res, 200, { access_token: token, expires_in: expiresIn, scope: scopes.join(' ') });
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -31,6 +31,7 @@ function fakeTransport(realm: Realm): Transport & { tokenRequests: string[][] } 
     status,
     headers,
     body: Buffer.from(body),
+    attempts: 1,
   });
   return {
     tokenRequests,

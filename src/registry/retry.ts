@@ -1,0 +1,156 @@
+// When and how long retag retries a request, declared as data (the plugin-retry shape), and the
+// decision function handed to undici's retry interceptor (`interceptors.retry`, undici 7).
+//
+// Why a decision function of our own rather than the interceptor's built-in one: undici's default
+// (RetryHandler[kRetryHandlerDefaultRetry]) has no jitter, no bound on the total wait, keeps no
+// per-request record of attempts for the error message, and cannot be woken by an AbortSignal
+// while it sleeps. The interceptor's `retry` option is the documented hook for exactly this, so
+// the interceptor still does the re-dispatch, the body replay and the response plumbing.
+// One case the interceptor cannot retry is wrapped in transport.ts: an answer that breaks off
+// mid-body (undici resumes with Range, registries answer 200 with the whole manifest, undici
+// refuses to splice); transport.ts sends such a request afresh under this same policy.
+// See node_modules/undici/lib/handler/retry-handler.js and undici's docs/api/RetryHandler.md.
+
+import type { HttpMethod } from './transport.js';
+
+export interface RetryPolicy {
+  /** sends in all, the first included */
+  maxAttempts: number;
+  /** a manifest PUT is idempotent (same bytes, same tag), and so is the token POST */
+  methods: readonly HttpMethod[];
+  /** answers worth another try; 400/401/403/404 and every other status are never retried */
+  statusCodes: readonly number[];
+  /** network failures worth another try (node and undici error codes) */
+  errorCodes: readonly string[];
+  /** the first backoff; each next one is `factor` times longer, then jittered */
+  baseDelayMs: number;
+  factor: number;
+  /** the longest single wait, Retry-After included: a server asking for longer is not retried */
+  maxDelayMs: number;
+  /** the most one request waits between its attempts in all */
+  maxTotalDelayMs: number;
+}
+
+export const RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze<RetryPolicy>({
+  maxAttempts: 4,
+  methods: ['GET', 'HEAD', 'PUT', 'POST'],
+  statusCodes: [408, 429, 500, 502, 503, 504],
+  errorCodes: [
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'ENETDOWN',
+    'ENETUNREACH',
+    'EHOSTDOWN',
+    'EHOSTUNREACH',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    // not UND_ERR_BODY_TIMEOUT: a body that stalls half-way would be resumed with a Range
+    // request, which registries do not promise to honour for manifests
+  ],
+  baseDelayMs: 500,
+  factor: 2,
+  maxDelayMs: 30_000,
+  maxTotalDelayMs: 60_000,
+});
+
+/** What happened to one request's retries, for its error message and the debug log. */
+export interface RetryTrace {
+  attempts: number;
+  waitedMs: number;
+  /** set when retries stopped early, e.g. a Retry-After longer than maxDelayMs */
+  note?: string;
+}
+
+interface RetryableError {
+  code?: string;
+  statusCode?: number;
+  headers?: Record<string, string | string[] | undefined>;
+  cause?: { code?: string };
+}
+
+/** Retry-After in milliseconds from now: delta-seconds or an HTTP date (RFC 9110 section 10.2.3). */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+/** The jittered exponential backoff before attempt `attempt + 1` ("equal jitter": half fixed, half random). */
+export function backoffMs(policy: RetryPolicy, attempt: number, random = Math.random): number {
+  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * policy.factor ** (attempt - 1));
+  return Math.round(exponential / 2 + random() * (exponential / 2));
+}
+
+/** Whether to try again and after how long; undefined means stop (the failure stands). */
+export function nextDelay(
+  policy: RetryPolicy,
+  trace: RetryTrace,
+  failure: { method: string; status?: number; code?: string; retryAfter?: string | string[] },
+  random = Math.random,
+): number | undefined {
+  if (!policy.methods.includes(failure.method as HttpMethod)) return undefined;
+  if (failure.status !== undefined) {
+    if (!policy.statusCodes.includes(failure.status)) return undefined;
+  } else if (!failure.code || !policy.errorCodes.includes(failure.code)) {
+    return undefined;
+  }
+  if (trace.attempts >= policy.maxAttempts) return undefined;
+  const asked = parseRetryAfter(failure.retryAfter);
+  if (asked !== undefined && asked > policy.maxDelayMs) {
+    trace.note = `the registry asked to retry after ${Math.ceil(asked / 1000)} s, longer than retag waits (${Math.ceil(policy.maxDelayMs / 1000)} s)`;
+    return undefined;
+  }
+  const wait = asked ?? backoffMs(policy, trace.attempts, random);
+  if (trace.waitedMs + wait > policy.maxTotalDelayMs) {
+    trace.note = `retag stopped retrying after waiting ${Math.round(trace.waitedMs / 1000)} s in all`;
+    return undefined;
+  }
+  return wait;
+}
+
+type Callback = (error?: Error | null) => void;
+type RetryContext = { opts: { method?: string } };
+
+/**
+ * The `retry` callback for undici's retry interceptor, bound to one request: counts its attempts
+ * in `trace`, sleeps the policy's delay, and stops sleeping (and retrying) when `signal` aborts.
+ */
+export function retryDecider(
+  policy: RetryPolicy,
+  trace: RetryTrace,
+  signal: AbortSignal | undefined,
+  onRetry?: (info: { attempt: number; waitMs: number; reason: string }) => void,
+): (error: Error, context: RetryContext, callback: Callback) => void {
+  return (error, context, callback) => {
+    const err = error as RetryableError;
+    // RequestRetryError (code UND_ERR_REQ_RETRY) carries an HTTP answer; anything else is a network failure.
+    const status = err.code === 'UND_ERR_REQ_RETRY' ? err.statusCode : undefined;
+    const code = status === undefined ? (err.code ?? err.cause?.code) : undefined;
+    const wait = signal?.aborted
+      ? undefined
+      : nextDelay(policy, trace, { method: context.opts.method ?? '', status, code, retryAfter: err.headers?.['retry-after'] });
+    if (wait === undefined) {
+      callback(error);
+      return;
+    }
+    onRetry?.({ attempt: trace.attempts + 1, waitMs: wait, reason: status !== undefined ? `status ${status}` : (code ?? 'error') });
+    const onAbort = () => {
+      clearTimeout(timer);
+      callback(error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      trace.attempts += 1;
+      trace.waitedMs += wait;
+      callback(null);
+    }, wait);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  };
+}

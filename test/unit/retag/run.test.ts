@@ -1,0 +1,63 @@
+// The run's interrupt semantics with a scripted registry: after `signal` no image starts, the
+// ones under way carry on to their PUT; `requestSignal` is what their requests see, and an abort
+// there makes the image failed with "rerun to finish".
+
+import { describe, expect, it } from 'vitest';
+import type { Manifest, ManifestHead } from '../../../src/registry/client.js';
+import { runRetag } from '../../../src/retag/run.js';
+import type { ManifestRegistry } from '../../../src/retag/retag-image.js';
+import type { RetagTarget } from '../../../src/retag/types.js';
+
+const DIGEST = 'sha256:' + 'c'.repeat(64);
+const targets: RetagTarget[] = ['a', 'b', 'c', 'd'].map((repo) => ({ name: `r.example/${repo}`, registry: 'r.example', repository: repo, source: 'build', tag: 'rel' }));
+
+function scripted(onPut: (repo: string, signal?: AbortSignal) => Promise<void>): { registry: ManifestRegistry; calls: string[] } {
+  const calls: string[] = [];
+  const registry: ManifestRegistry = {
+    async headManifest(ref, reference): Promise<ManifestHead> {
+      calls.push(`HEAD ${ref.repository}:${reference}`);
+      return { found: false };
+    },
+    async getManifest(ref, reference): Promise<Manifest> {
+      calls.push(`GET ${ref.repository}:${reference}`);
+      return { digest: DIGEST, mediaType: 'application/vnd.oci.image.manifest.v1+json', bytes: Buffer.from('{}') };
+    },
+    async putManifest(ref, tag, _manifest, signal) {
+      calls.push(`PUT ${ref.repository}:${tag}`);
+      await onPut(ref.repository, signal);
+      return DIGEST;
+    },
+  };
+  return { registry, calls };
+}
+
+describe('runRetag and interrupts', () => {
+  it('stop during the first PUT: that image finishes, no other starts, the run is marked interrupted', async () => {
+    const stop = new AbortController();
+    const { registry, calls } = scripted(async () => {
+      stop.abort();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+    const run = await runRetag(targets, registry, { dryRun: false, concurrency: 1, signal: stop.signal, requestSignal: new AbortController().signal });
+    expect(run.interrupted).toBe(true);
+    expect(run.results.map((r) => r.status)).toEqual(['created', 'failed', 'failed', 'failed']);
+    expect(run.results[1]!.error).toMatch(/not started: the run was interrupted; rerun to finish/);
+    expect(calls).toEqual(['HEAD a:rel', 'GET a:build', 'PUT a:rel']);
+  });
+
+  it('an abort of the requests in flight: the image is failed with "rerun to finish"', async () => {
+    const stop = new AbortController();
+    const abort = new AbortController();
+    const { registry } = scripted(
+      (_repo, signal) =>
+        new Promise((_resolve, reject) => {
+          stop.abort();
+          setTimeout(() => abort.abort(), 5);
+          signal?.addEventListener('abort', () => reject(new Error('request aborted')));
+        }),
+    );
+    const run = await runRetag(targets.slice(0, 2), registry, { dryRun: false, concurrency: 1, signal: stop.signal, requestSignal: abort.signal });
+    expect(run.results[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/^interrupted before it finished \(request aborted\); rerun to finish$/) as unknown });
+    expect(run.results[1]).toMatchObject({ status: 'failed', error: expect.stringMatching(/not started/) as unknown });
+  });
+});
