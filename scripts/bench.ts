@@ -108,8 +108,8 @@ function exec(
 
 function ensureSkopeo(): boolean {
   if (spawnSync('skopeo', ['--version']).status === 0) return true;
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (root) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot) {
     process.stdout.write('skopeo is missing; installing it with apt-get (Debian package skopeo)...\n');
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
     spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'skopeo'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
