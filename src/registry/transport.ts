@@ -35,6 +35,8 @@ export interface HttpResponse {
 /** What the transport tells the logger: method, redacted URL, status, milliseconds. */
 export interface RequestLogger {
   debug(fields: Record<string, unknown>, message: string): void;
+  /** retries: a run that waits on a 429 or a flaky registry says so at the default level */
+  warn(fields: Record<string, unknown>, message: string): void;
 }
 
 export interface TransportOptions {
@@ -165,7 +167,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     let status = 0;
     const trace: RetryTrace = { attempts: 1, waitedMs: 0 };
     const onRetry = (wait: { attempt: number; waitMs: number; reason: string }) =>
-      options.logger?.debug({ method: request.method, url: safeUrl, ...wait }, 'registry request retried');
+      options.logger?.warn({ method: request.method, url: safeUrl, ...wait }, 'registry request retried');
     const url = new URL(request.url);
 
     const attempt = async (): Promise<HttpResponse> => {
