@@ -5,9 +5,9 @@
 // transport with a worker thread and a dozen dependencies for what is a one-line format here.
 
 import { pino, type Logger } from 'pino';
-import type { LogFormat, LogLevel } from './log-levels.js';
+import type { LogFormat, LogLevel } from './choices.js';
 
-export { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log-levels.js';
+export { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './choices.js';
 
 const SECRET_KEYS = ['authorization', 'password', 'auth', 'identitytoken', 'token', 'access_token', 'refresh_token', 'secret'];
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };

@@ -5,10 +5,9 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE, UsageError } from './exit-codes.js';
 import { processIo, type CommandIo } from './io.js';
-import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log-levels.js';
+import { LOG_FORMATS, LOG_LEVELS, OUTPUT_FORMATS, type LogFormat, type LogLevel, type OutputFormat } from './choices.js';
 import { tuneMemoryForRun } from './memory.js';
 import { readPasswordFromStdin } from './password-stdin.js';
-import { OUTPUT_FORMATS, type OutputFormat } from './render.js';
 import { splitNames } from '../retag/select.js';
 
 function packageVersion(): string {

@@ -4,8 +4,7 @@ import type { ConfigProblem, LoadedTagFiles } from '../config/index.js';
 import { formatProblem } from '../config/index.js';
 import type { ImageResult, RunResult } from '../retag/types.js';
 
-export const OUTPUT_FORMATS = ['text', 'json', 'markdown'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export { OUTPUT_FORMATS, type OutputFormat } from './choices.js';
 
 export interface TextStyle {
   /** ANSI colours: only when stdout is a TTY and NO_COLOR is unset (https://no-color.org) */
