@@ -1,6 +1,7 @@
 // The one top-level handler: parses argv, runs a command, maps every outcome to an exit code.
 // The only place in retag that calls process.exit.
 
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_SIGINT, EXIT_SIGTERM, EXIT_USAGE, UsageError } from './exit-codes.js';
@@ -21,7 +22,7 @@ function packageVersion(): string {
 
 function positiveInteger(max: number) {
   return (value: string): number => {
-    const parsed = Number(value);
+    const parsed = /^[0-9]+$/.test(value) ? Number(value) : NaN; // not 1e1, 0x10 or 1.0
     if (!Number.isInteger(parsed) || parsed < 1 || parsed > max) {
       throw new InvalidArgumentError(`expected a whole number from 1 to ${max}, got "${value}"`);
     }
@@ -45,6 +46,11 @@ function refusePasswordArgument(args: string[]): void {
         'pipe it in: `echo "$PW" | retag apply --username NAME --password-stdin FILE`',
     );
   }
+}
+
+/** `retag validate "$FILE"` with FILE unset would otherwise read the current folder as a file. */
+function refuseEmptyFileNames(files: string[]): void {
+  if (files.some((file) => file.trim() === '')) throw new UsageError('an empty file name was given (an unset variable?); name the tag files');
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -149,6 +155,7 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
     .addOption(outputOption())
     .addHelpText('after', VALIDATE_EXAMPLES)
     .action(async (files: string[], flags: { output: OutputFormat }) => {
+      refuseEmptyFileNames(files);
       const { validateCommand } = await import('./commands/validate.js');
       exitCode = await validateCommand({ files, output: flags.output, cwd: deps.cwd, io });
     });
@@ -175,6 +182,10 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
     .action(async (files: string[], flags: ApplyFlags) => {
       if ((flags.username === undefined) !== (flags.passwordStdin === undefined)) {
         throw new UsageError('--username and --password-stdin go together: pipe the password in, e.g. `echo "$PW" | retag apply --username me --password-stdin FILE`');
+      }
+      refuseEmptyFileNames(files);
+      if (flags.repush !== undefined && splitNames(flags.repush).length < flags.repush.length) {
+        throw new UsageError('--repush was given without an image name; give --repush NAME[,NAME...]');
       }
       const password = flags.passwordStdin ? await readPasswordFromStdin() : undefined;
       const { applyCommand } = await import('./commands/apply.js');
@@ -238,8 +249,18 @@ export function main(argv: string[]): void {
   const stop = new AbortController();
   const abort = new AbortController();
   // A reader that goes away (`retag apply --output json | head`) is not retag's failure: no crash.
-  process.stdout.on('error', () => undefined);
-  process.stderr.on('error', () => undefined);
+  // Any other write error (a full disk under `> result.json`) is: the report is lost, exit 1.
+  let outputLost = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || outputLost) return;
+    outputLost = true;
+    process.stderr.write(`retag: the report could not be written to standard output (${error.code ?? error.message})\n`);
+  });
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') outputLost = true;
+  });
+  // One abort listener per request in flight: --concurrency above 10 is not a leak.
+  setMaxListeners(0, stop.signal, abort.signal);
   let signalExit: number | undefined;
   const onSignal = (code: number) => () => {
     if (signalExit !== undefined) process.exit(code); // a second signal: stop now
@@ -254,9 +275,10 @@ export function main(argv: string[]): void {
   };
   process.on('SIGINT', onSignal(EXIT_SIGINT));
   process.on('SIGTERM', onSignal(EXIT_SIGTERM));
+  const finish = (code: number) => exitAfterOutput(() => (outputLost && code === EXIT_OK ? EXIT_IMAGES_FAILED : code));
   run(argv, { signal: stop.signal, abortSignal: abort.signal }).then(
-    (code) => exitAfterOutput(signalExit ?? code),
-    () => exitAfterOutput(signalExit ?? EXIT_IMAGES_FAILED),
+    (code) => finish(signalExit ?? code),
+    () => finish(signalExit ?? EXIT_IMAGES_FAILED),
   );
 }
 
@@ -264,11 +286,11 @@ export function main(argv: string[]): void {
  * stdout and stderr to a pipe are written asynchronously: exiting at once cut a 2,000-image JSON
  * report at 64 KiB (`retag apply --output json | jq`). Exit once both have been handed over.
  */
-function exitAfterOutput(code: number): void {
+function exitAfterOutput(code: () => number): void {
   const flushed = (stream: NodeJS.WriteStream) =>
     new Promise<void>((resolve) => {
       if (stream.destroyed) resolve();
       else stream.write('', () => resolve()); // called with an error too, e.g. EPIPE
     });
-  void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
+  void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code()));
 }

@@ -22,7 +22,8 @@ export interface ConfigProblem {
 /** `stx.yaml:12: images[3].tag (docker.io/starlingx/x): tag "a b" is not a valid tag; ...` */
 export function formatProblem(p: ConfigProblem): string {
   const place = p.line === undefined ? p.file : `${p.file}:${p.line}`;
-  const subject = [p.path, p.image === undefined ? undefined : `(${p.image})`]
+  const image = p.image !== undefined && p.image.length > 100 ? `${p.image.slice(0, 100)}...` : p.image;
+  const subject = [p.path, image === undefined || image === '' ? undefined : `(${image})`]
     .filter((part) => part !== undefined && part !== '')
     .join(' ');
   return subject === '' ? `${place}: ${p.message}` : `${place}: ${subject}: ${p.message}`;

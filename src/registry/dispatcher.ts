@@ -38,6 +38,27 @@ export function proxyFromEnv(env: NodeJS.ProcessEnv): { httpProxy: string; https
   return { httpProxy, httpsProxy, noProxy: env.no_proxy ?? env.NO_PROXY ?? '' };
 }
 
+/**
+ * A proxy variable that undici could not use, as a message naming it; undefined when all are fine.
+ * Checked before the run so a typo in the job's environment is a usage error, not every image failing.
+ */
+export function proxyProblem(env: NodeJS.ProcessEnv): string | undefined {
+  for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+      return `${name} is set to something that is not a proxy URL; give http://host:port (or https://)`;
+    }
+  }
+  return undefined;
+}
+
 function readPems(dir: string): string[] {
   let names: string[];
   try {

@@ -63,8 +63,10 @@ export function redactUrl(url: string): string {
 
 /** Why a network-level failure happened, in words, from undici/node error codes. */
 export function describeNetworkError(error: unknown): { code: RegistryErrorCode; reason: string } {
-  const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = err.code ?? err.cause?.code ?? '';
+  const err = error as { code?: string | number; name?: string; message?: string; cause?: { code?: string | number; message?: string } };
+  // A DOMException AbortError carries the numeric legacy code 20, not a string.
+  if (err.name === 'AbortError' || err.code === 20) return { code: 'NETWORK', reason: 'request aborted' };
+  const code = String(err.code ?? err.cause?.code ?? '');
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') {
     return { code: 'TIMEOUT', reason: 'no answer in time' };
   }

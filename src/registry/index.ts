@@ -65,6 +65,6 @@ export { RegistryError, type RegistryErrorCode } from './errors.js';
 export { RETRY_POLICY, type RetryPolicy } from './retry.js';
 export { Secret } from './secret.js';
 export * from './credentials.js';
-export { DEFAULT_CERTS_DIR } from './dispatcher.js';
+export { DEFAULT_CERTS_DIR, proxyProblem } from './dispatcher.js';
 export * from './reference.js';
 export type { Access } from './auth.js';

@@ -23,6 +23,11 @@ export interface ImageReference {
   repository: string;
 }
 
+/** A name as messages show it: a hostile 300,000-character name is not echoed in full. */
+function shown(text: string): string {
+  return text.length > 100 ? `${text.slice(0, 100)}...` : text;
+}
+
 export class ReferenceError extends Error {
   override name = 'ReferenceError';
 }
@@ -45,10 +50,10 @@ function checkHost(host: string): string | undefined {
     hostname = host.slice(0, end + 1);
     const rest = host.slice(end + 1);
     if (rest !== '') {
-      if (!rest.startsWith(':')) return `registry host "${host}" is not a valid host[:port]`;
+      if (!rest.startsWith(':')) return `registry host "${shown(host)}" is not a valid host[:port]`;
       port = rest.slice(1);
     }
-    if (!IPV6.test(hostname)) return `registry host "${host}" is not a valid IPv6 address`;
+    if (!IPV6.test(hostname)) return `registry host "${shown(host)}" is not a valid IPv6 address`;
   } else {
     const colon = host.lastIndexOf(':');
     if (colon >= 0) {
@@ -56,10 +61,11 @@ function checkHost(host: string): string | undefined {
       port = host.slice(colon + 1);
     }
     if (hostname === '' || !hostname.split('.').every((part) => DOMAIN_COMPONENT.test(part))) {
-      return `registry host "${host}" is not a valid host name`;
+      return `registry host "${shown(host)}" is not a valid host name`;
     }
   }
-  if (port !== undefined && !PORT.test(port)) return `registry port in "${host}" is not a number`;
+  if (port !== undefined && !PORT.test(port)) return `registry port in "${shown(host)}" is not a number`;
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return `registry port in "${shown(host)}" is not between 1 and 65535`;
   return undefined;
 }
 
@@ -68,12 +74,12 @@ function checkHost(host: string): string | undefined {
  * `ubuntu`, `localhost:5000/team/app`). Throws ReferenceError with a message a user can act on.
  */
 export function parseImageName(name: string): ImageReference {
-  if (name.length === 0) throw new ReferenceError('image name is empty');
+  if (name.length === 0) throw new ReferenceError('image name is empty; give the repository, e.g. docker.io/starlingx/k8s-cni-sriov');
   if (name.length > MAX_NAME_LENGTH) {
     throw new ReferenceError(`image name is longer than ${MAX_NAME_LENGTH} characters`);
   }
   if (name.includes('@')) {
-    throw new ReferenceError(`image name "${name}" carries a digest; give the name only and put tags in src_build_tag/tag`);
+    throw new ReferenceError(`image name "${shown(name)}" carries a digest; give the name only and put tags in src_build_tag/tag`);
   }
   const parts = name.split('/');
   let registry = DOCKER_HUB;
@@ -86,13 +92,13 @@ export function parseImageName(name: string): ImageReference {
   }
   const last = parts[parts.length - 1] ?? '';
   if (last.includes(':')) {
-    throw new ReferenceError(`image name "${name}" carries a tag; give the name only and put tags in src_build_tag/tag`);
+    throw new ReferenceError(`image name "${shown(name)}" carries a tag; give the name only and put tags in src_build_tag/tag`);
   }
   for (const component of parts) {
     if (!PATH_COMPONENT.test(component)) {
       const hint = component !== component.toLowerCase() ? ' (repository paths must be lowercase)' : '';
       throw new ReferenceError(
-        `image name "${name}" has an invalid path component "${component}"${hint}; ` +
+        `image name "${shown(name)}" has an invalid path component "${shown(component)}"${hint}; ` +
           'components are lowercase letters and digits separated by ".", "_", "__" or "-"',
       );
     }

@@ -2,6 +2,7 @@
 // real `node bin/retag.js` process (argv, stdin, exit code and signals exactly as a user sees them).
 
 import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +41,8 @@ export interface SpawnOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   stdin?: string;
+  /** a file to send stdout to instead of a pipe (e.g. /dev/full) */
+  stdoutTo?: string;
   /** called once the process is running, e.g. to send it a signal */
   onStart?: (pid: number) => void;
 }
@@ -49,16 +52,16 @@ export function runBinary(args: string[], options: SpawnOptions = {}): Promise<C
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? PROJECT_ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: ['pipe', options.stdoutTo === undefined ? 'pipe' : openSync(options.stdoutTo, 'w'), 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr, logs: stderr }));
-    if (options.stdin !== undefined) child.stdin.end(options.stdin);
-    else child.stdin.end();
+    if (options.stdin !== undefined) child.stdin?.end(options.stdin);
+    else child.stdin?.end();
     if (child.pid !== undefined) options.onStart?.(child.pid);
   });
 }

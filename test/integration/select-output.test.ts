@@ -69,6 +69,10 @@ describe('selecting, drop-in flags and reports', () => {
     const repush = await apply(['--dry-run', '--repush', 'stx-snmp,nope']);
     expect(repush.code).toBe(2);
     expect(repush.stderr).toMatch(/--repush nope matched no image/);
+    // a --repush outside --only would silently move nothing
+    const outside = await apply(['--dry-run', '--only', 'k8s-cni-sriov', '--repush', 'stx-snmp']);
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toMatch(/--repush stx-snmp matched no image in tags\.yaml \(--repush names images among those --only selects\)/);
   });
 
   it('--dryrun is --dry-run: nothing written', async () => {

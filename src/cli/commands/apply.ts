@@ -10,6 +10,7 @@ import {
   defaultCredentialStore,
   explicitStore,
   openRegistrySession,
+  proxyProblem,
   type CredentialStore,
   type Secret,
 } from '../../registry/index.js';
@@ -17,7 +18,7 @@ import { hasPending, matchesPattern, runRetag, runSucceeded, selectTargets, type
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import type { CommandIo } from '../io.js';
 import { createLogger, type LogFormat, type LogLevel } from '../logger.js';
-import { renderProblemsText, renderRunJson, renderRunMarkdown, renderRunText, type OutputFormat } from '../render.js';
+import { renderProblemsText, renderValidationJson, renderValidationMarkdown, renderRunJson, renderRunMarkdown, renderRunText, type OutputFormat } from '../render.js';
 
 export interface ApplyOptions {
   files: string[];
@@ -92,17 +93,27 @@ export async function applyCommand(options: ApplyOptions): Promise<number> {
   const loaded = await loadTagFiles(options.files, { cwd: options.cwd });
   if (loaded.problems.length > 0) {
     options.io.stderr.write(renderProblemsText(loaded.problems));
+    // A job that reads the report (`> result.json`, `>> $GITHUB_STEP_SUMMARY`) gets the problems too.
+    if (options.output === 'json') options.io.stdout.write(renderValidationJson(loaded));
+    if (options.output === 'markdown') options.io.stdout.write(renderValidationMarkdown(loaded));
     return EXIT_USAGE;
   }
   const only = selectTargets(loaded.entries, options.only ?? []);
   const repushPatterns = options.repush ?? [];
-  const repushUnmatched = selectTargets(loaded.entries, repushPatterns).unmatched;
+  // --repush names images of this run: one outside --only would silently do nothing.
+  const repushUnmatched = selectTargets(only.selected, repushPatterns).unmatched;
   const unmatched = [...only.unmatched.map((p) => `--only ${p}`), ...repushUnmatched.map((p) => `--repush ${p}`)];
   if (unmatched.length > 0) {
+    const scope = repushUnmatched.length > 0 && (options.only ?? []).length > 0 ? ' (--repush names images among those --only selects)' : '';
     options.io.stderr.write(
-      `retag: ${unmatched.join(', ')} matched no image in ${options.files.join(', ')}; ` +
+      `retag: ${unmatched.join(', ')} matched no image in ${options.files.join(', ')}${scope}; ` +
         'give a name as written in the tag file (`*` matches any characters) or its last path component\n',
     );
+    return EXIT_USAGE;
+  }
+  const badProxy = proxyProblem(env);
+  if (badProxy) {
+    options.io.stderr.write(`retag: ${badProxy}\n`);
     return EXIT_USAGE;
   }
   let extraCa: string[] = [];

@@ -29,6 +29,8 @@ describe('parseImageName', () => {
     ['starlingx/x_', /invalid path component/],
     ['bad_host.io:port/x', /not a valid host name|not a number/],
     ['host.io:50a0/x', /not a number/],
+    ['my.reg:99999/a', /not between 1 and 65535/],
+    ['my.reg:0/a', /not between 1 and 65535/],
     ['a/'.repeat(200) + 'b', /longer than 255/],
   ])('rejects %j', (name, message) => {
     expect(() => parseImageName(name)).toThrow(message);

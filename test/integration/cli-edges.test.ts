@@ -1,0 +1,50 @@
+// Edges of the command line found in review: a report that cannot be written, a broken proxy
+// variable, high concurrency, machine-readable output when the tag files are invalid.
+
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runBinary, tempFiles } from '../helpers/run-cli.js';
+
+const ONE = 'images:\n  - name: 127.0.0.1:9/x/y\n    src_build_tag: a\n    tag: b\n';
+
+describe('command-line edges', () => {
+  it.skipIf(!existsSync('/dev/full'))('a report that cannot be written (full disk) exits 1 and says so', async () => {
+    const dir = await tempFiles({ 'ok.yaml': 'images:\n  - name: x\n    src_build_tag: a\n    tag: b\n' });
+    const result = await runBinary(['validate', '--output', 'json', 'ok.yaml'], { cwd: dir, stdoutTo: '/dev/full' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/report could not be written to standard output \(ENOSPC\)/);
+  });
+
+  it('a proxy variable that is not a URL is a usage error naming it, not an unexpected error', async () => {
+    const dir = await tempFiles({ 'one.yaml': ONE });
+    const result = await runBinary(['apply', '--dry-run', 'one.yaml'], { cwd: dir, env: { HTTPS_PROXY: '::bad::' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('HTTPS_PROXY is set to something that is not a proxy URL');
+    expect(result.stderr).not.toContain('::bad::');
+  });
+
+  it('--concurrency 64 prints no listener warning', async () => {
+    const dir = await tempFiles({ 'many.yaml': 'images:\n' + Array.from({ length: 20 }, (_, i) => `  - name: 127.0.0.1:9/x/y${i}\n    src_build_tag: a\n    tag: b\n`).join('') });
+    const result = await runBinary(['apply', '--dry-run', '--concurrency', '64', '--request-timeout', '1', 'many.yaml'], { cwd: dir, env: { RETAG_RETRY_BASE_MS: '1' } });
+    expect(result.code).toBe(1); // nothing listens on port 9
+    expect(result.stderr).not.toMatch(/MaxListenersExceededWarning/);
+  });
+
+  it.each(['json', 'markdown'])('--output %s with an invalid tag file still writes the problems to stdout', async (format) => {
+    const dir = await tempFiles({ 'bad.yaml': 'images:\n  - name: x\n    src_build_tg: a\n    tag: b\n' });
+    const result = await runBinary(['apply', '--dry-run', '--output', format, 'bad.yaml'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('src_build_tg');
+    if (format === 'json') expect((JSON.parse(result.stdout) as { valid: boolean }).valid).toBe(false);
+  });
+
+  it.each([
+    [['validate', ''], /empty file name/],
+    [['apply', '--repush', ',', 'x.yaml'], /--repush was given without an image name/],
+    [['apply', '--concurrency', '1e1', 'x.yaml'], /expected a whole number/],
+  ])('%j is a usage error', async (args, message) => {
+    const result = await runBinary(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+});
