@@ -20,6 +20,11 @@ export interface HttpRequest {
   /** which registry this is for, in error messages */
   registry: string;
   signal?: AbortSignal;
+  /**
+   * false: a redirect is returned as is, not followed. Token requests carry a secret in the body
+   * (an identity token) that undici's redirect handler would replay to another host on a 307/308.
+   */
+  followRedirects?: boolean;
 }
 
 export interface HttpResponse {
