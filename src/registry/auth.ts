@@ -55,7 +55,10 @@ const DEFAULT_TOKEN_SECONDS = 60;
 
 function describeChallenge(challenges: Challenge[]): RegistryAuth | undefined {
   const bearer = challenges.find((c) => c.scheme === 'bearer');
-  if (bearer?.params.realm) return { scheme: 'bearer', realm: bearer.params.realm, service: bearer.params.service };
+  // A realm retag could not ask (relative, not http(s)) makes the challenge unusable, said as such.
+  if (bearer?.params.realm && isHttpUrl(bearer.params.realm)) {
+    return { scheme: 'bearer', realm: bearer.params.realm, service: bearer.params.service };
+  }
   if (challenges.some((c) => c.scheme === 'basic')) return { scheme: 'basic' };
   return undefined;
 }
@@ -68,6 +71,16 @@ export class Authenticator {
   private readonly planned = new Map<string, Set<string>>();
   /** per registry, scopes fetched ahead of need whose images have not asked yet */
   private readonly ahead = new Map<string, Set<string>>();
+  /** the scheme each registry's /v2/ answered, once known (a later 401 may correct 'none') */
+  private readonly schemes = new Map<string, RegistryAuth>();
+  /**
+   * Registries whose credentials were refused: every later image fails with the same error at
+   * once instead of sending the refused credentials again (Docker Hub and LDAP-backed registries
+   * count failed logins, and lock accounts over them).
+   */
+  private readonly refused = new Map<string, RegistryError>();
+  /** `registry|scope` keys whose shared token a registry refused: they get tokens of their own */
+  private readonly solo = new Set<string>();
   /** token requests made, for the benchmark's figures */
   tokenFetches = 0;
 
@@ -90,7 +103,10 @@ export class Authenticator {
   private learn(registry: string, signal?: AbortSignal): Promise<RegistryAuth> {
     let known = this.registries.get(registry);
     if (!known) {
-      known = this.ping(registry, signal);
+      known = this.ping(registry, signal).then((auth) => {
+        this.schemes.set(registry, auth);
+        return auth;
+      });
       this.registries.set(registry, known);
       // a failed ping must not poison the registry for the rest of the run
       known.catch(() => this.registries.delete(registry));
@@ -146,9 +162,32 @@ export class Authenticator {
     return Math.max(1, Math.floor(this.options.scopesPerRequest ?? DEFAULT_SCOPES_PER_REQUEST));
   }
 
+  /**
+   * A 401 from a registry whose /v2/ answered without asking for credentials (anonymous pulls,
+   * authenticated pushes: Nexus, Artifactory): its challenge now says how to authenticate.
+   * True when that changed what authorization() sends, so the request is worth sending again.
+   */
+  relearn(registry: string, wwwAuthenticate: string | undefined): boolean {
+    if (this.schemes.get(registry)?.scheme !== 'none') return false;
+    const auth = describeChallenge(parseWwwAuthenticate(wwwAuthenticate));
+    if (!auth) return false;
+    this.schemes.set(registry, auth);
+    this.registries.set(registry, Promise.resolve(auth));
+    return true;
+  }
+
+  /** A Basic registry answered 401 to these credentials: no later image sends them again. */
+  async refuseBasic(registry: string): Promise<RegistryError> {
+    const error = this.refusedCredentials(registry, await this.credentialsFor(registry), 401);
+    this.refused.set(registry, error);
+    return error;
+  }
+
   /** The Authorization header for a repository, or undefined for an anonymous registry. */
   async authorization(registry: string, repository: string, access: Access, signal?: AbortSignal): Promise<string | undefined> {
     const auth = await this.learn(registry, signal);
+    const refusal = this.refused.get(registry);
+    if (refusal) throw refusal;
     if (auth.scheme === 'none') return undefined;
     if (auth.scheme === 'basic') {
       const lookup = await this.credentialsFor(registry);
@@ -162,7 +201,9 @@ export class Authenticator {
 
   /** Forget a token the registry refused (expired early, revoked), so the next call fetches anew. */
   invalidate(registry: string, repository: string, access: Access): void {
-    this.tokens.delete(`${registry}|${scopeOf(repository, access)}`);
+    const key = `${registry}|${scopeOf(repository, access)}`;
+    this.tokens.delete(key);
+    this.solo.add(key); // a shared token failed it once: the next one is its own
   }
 
   private async token(registry: string, auth: BearerAuth, scope: string, signal?: AbortSignal): Promise<string> {
@@ -184,7 +225,7 @@ export class Authenticator {
    * request instead of starting their own.
    */
   private request(registry: string, auth: BearerAuth, scope: string, signal?: AbortSignal): Promise<CachedToken> {
-    const ahead = this.takePlanned(registry, scope);
+    const ahead = this.solo.has(`${registry}|${scope}`) ? [] : this.takePlanned(registry, scope);
     const scopes = [scope, ...ahead];
     const unused = this.ahead.get(registry) ?? new Set<string>();
     this.ahead.set(registry, unused);
@@ -213,8 +254,12 @@ export class Authenticator {
                   // the probe decides: refused again means the credentials, for every scope
                   return probed(error).then((token) => (each === scope ? token : this.fetchToken(registry, auth, [each], signal)));
                 }
-                // anything else (a realm that limits scopes per request, a URL too long): one request per scope
-                return this.fetchToken(registry, auth, [each], signal);
+                // a realm that limits scopes per request or the URL's length: one request per scope
+                if (error instanceof RegistryError && (error.code === 'BAD_RESPONSE' || [400, 413, 414].includes(error.status))) {
+                  return this.fetchToken(registry, auth, [each], signal);
+                }
+                // an outage (5xx after retries, timeouts): splitting would only multiply the requests
+                return Promise.reject(error);
               },
             );
       const key = `${registry}|${each}`;
@@ -277,7 +322,12 @@ export class Authenticator {
     }
     const params = new URLSearchParams();
     if (auth.service) params.set('service', auth.service);
-    for (const scope of scopes) params.append('scope', scope);
+    if (credential?.kind === 'identity-token') {
+      // an OAuth2 form carries one space-separated scope field (RFC 6749 section 3.3), as docker sends it
+      params.set('scope', scopes.join(' '));
+    } else {
+      for (const scope of scopes) params.append('scope', scope);
+    }
     const headers: Record<string, string> = {};
     let method: 'GET' | 'POST' = 'GET';
     let body: string | undefined;
@@ -294,9 +344,21 @@ export class Authenticator {
     }
     const url = method === 'GET' ? `${realm.origin}${realm.pathname}?${mergeQuery(realm, params)}` : auth.realm;
     this.tokenFetches += 1;
-    const response = await this.options.transport.send({ method, url, headers, body, registry, signal, maxBodyBytes: 256 * 1024 });
+    // Not followed: a redirect would replay the credentials (an identity token in the body) elsewhere.
+    const response = await this.options.transport.send({ method, url, headers, body, registry, signal, maxBodyBytes: 256 * 1024, followRedirects: false });
     if (response.status === 401 || response.status === 403) {
-      throw credential ? this.refusedCredentials(registry, lookup, response.status) : this.missingCredentials(registry, lookup);
+      const error = credential ? this.refusedCredentials(registry, lookup, response.status) : this.missingCredentials(registry, lookup);
+      // A single-scope refusal is about the credentials (a batch's may be about one repository
+      // in it; its probe is single-scope): remember it for the rest of the run.
+      if (scopes.length === 1) this.refused.set(registry, error);
+      throw error;
+    }
+    if (response.status >= 300 && response.status < 400) {
+      throw new RegistryError(
+        `${registry}'s token service ${realm.origin} answered a redirect (${response.status}); retag does not follow it with credentials. ` +
+          'Point the registry at its token service directly',
+        { code: 'BAD_RESPONSE', status: response.status, registry, request: { method, url: redactUrl(url) } },
+      );
     }
     if (response.status < 200 || response.status >= 300) {
       throw new RegistryError(`${registry}'s token service ${realm.origin} answered ${response.status}${retrySuffix(response)}`, {
@@ -322,7 +384,9 @@ export class Authenticator {
       });
     }
     const seconds = parsed.data.expires_in && parsed.data.expires_in > 0 ? parsed.data.expires_in : DEFAULT_TOKEN_SECONDS;
-    const expiresAt = this.now() + seconds * 1000 - EXPIRY_MARGIN_MS;
+    // a token living under 20 s keeps half its life, not none: else every request would fetch one
+    const lifetimeMs = seconds * 1000;
+    const expiresAt = this.now() + lifetimeMs - Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 2);
     // Only a token shared by several scopes needs to say what it grants.
     return scopes.length > 1 ? { token, expiresAt, access: jwtAccess(token) } : { token, expiresAt };
   }
@@ -342,6 +406,15 @@ export class Authenticator {
         `check the user name and password or token, or log in again with \`docker login ${registry}\``,
       { code: 'UNAUTHORIZED', status, registry },
     );
+  }
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
   }
 }
 

@@ -188,10 +188,12 @@ export class RegistryClient {
     manifest?: Manifest,
   ): Promise<HttpResponse> {
     const url = `${this.baseUrl(ref.registry)}/v2/${ref.repository}/manifests/${reference}`;
+    let sent: string | undefined; // the Authorization scheme of the last attempt
     const send = async (): Promise<HttpResponse> => {
       const headers: Record<string, string> = {};
       const authorization = await this.auth.authorization(ref.registry, ref.repository, access, signal);
       if (authorization) headers.authorization = authorization;
+      sent = authorization?.split(' ')[0];
       if (manifest) headers['content-type'] = manifest.mediaType;
       else headers.accept = MANIFEST_ACCEPT;
       return this.transport.send({
@@ -204,11 +206,18 @@ export class RegistryClient {
         maxBodyBytes: MAX_MANIFEST_BYTES,
       });
     };
-    let response = await send();
-    if (response.status === 401) {
+    const response = await send();
+    if (response.status !== 401) return response;
+    if (sent === 'Bearer') {
+      // a cached token the registry no longer takes (expired early, revoked, shared but not covering this repository)
       this.auth.invalidate(ref.registry, ref.repository, access);
-      response = await send();
+      return send();
     }
+    if (sent === undefined && this.auth.relearn(ref.registry, response.headers['www-authenticate'])) {
+      return send(); // /v2/ was open but this request wants credentials: now sent as the challenge asks
+    }
+    // Basic credentials refused: the same header again would only count one more failed login.
+    if (sent === 'Basic') throw await this.auth.refuseBasic(ref.registry);
     return response;
   }
 

@@ -20,8 +20,9 @@ export const MANIFEST_ACCEPT = SUPPORTED_MANIFEST_TYPES.join(', ');
 /** Manifests this large are not manifests; registries themselves cap them at 4 MiB. */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
+/** `application/json` is not among them: registries serve any manifest under it; the body's schemaVersion tells. */
 export function isSchema1(mediaType: string): boolean {
-  return mediaType === DOCKER_SCHEMA1 || mediaType === DOCKER_SCHEMA1_SIGNED || mediaType === 'application/json';
+  return mediaType === DOCKER_SCHEMA1 || mediaType === DOCKER_SCHEMA1_SIGNED;
 }
 
 /** The media type without parameters (`; charset=utf-8`), lowercase. */

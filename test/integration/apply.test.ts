@@ -141,6 +141,20 @@ describe.each(['basic', 'token'] as const)('retag apply with %s auth', (auth) =>
     expect(result.stdout + result.stderr + result.logs).not.toContain('wrong-password-123');
   });
 
+  it('refused credentials are sent once, not again for every image (failed logins lock accounts)', async () => {
+    const wrong = await dockerConfig({ [registry.host]: { auth: basicAuth('admin', 'wrong-password-456') } });
+    const tokensBefore = registry.tokenServer?.requests.length ?? 0;
+    const result = await runInProcess(['apply', '--concurrency', '1', '--log-level', 'debug', 'good.yaml'], { cwd: dir, env: { DOCKER_CONFIG: wrong } });
+    expect(result.code).toBe(1);
+    const refused = result.logs
+      .split('\n')
+      .filter((l) => l.includes('"registry request"'))
+      .map((l) => JSON.parse(l) as { status: number; url: string })
+      .filter((r) => r.status === 401 && !r.url.endsWith('/v2/'));
+    if (auth === 'basic') expect(refused).toHaveLength(1); // the first image's HEAD; the others fail without a request
+    else expect(registry.tokenServer!.requests.length - tokensBefore).toBeLessThanOrEqual(2); // a batch and its single-scope probe
+  });
+
   it('no credentials at all: failed, the message says where it looked', async () => {
     const empty = await dockerConfig({});
     const result = await runInProcess(['apply', '--output', 'json', 'good.yaml'], { cwd: dir, env: { DOCKER_CONFIG: empty } });

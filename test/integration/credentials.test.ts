@@ -103,7 +103,7 @@ describe('credentials: helpers, auths and containers auth file', () => {
   it('credentials refused: the message names the helper they came from, never the secret', async () => {
     const result = await apply({ credHelpers: { [registry.host]: 'refused' } });
     expect(result.code).toBe(1);
-    expect(result.run.images[0]!.error).toMatch(/refused to let the credentials from docker-credential-refused \(credHelpers in \$DOCKER_CONFIG\/config\.json\) read stx\/app/);
+    expect(result.run.images[0]!.error).toMatch(/refused the credentials from docker-credential-refused \(credHelpers in \$DOCKER_CONFIG\/config\.json\)/);
     expect(result.stdout + result.stderr + result.logs).not.toContain('helper-secret-that-is-wrong');
   });
 

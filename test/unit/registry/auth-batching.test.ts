@@ -176,3 +176,60 @@ describe('token batching', () => {
     expect(transport.tokenRequests).toHaveLength(5);
   });
 });
+
+describe('token requests found in review', () => {
+  const many = Array.from({ length: 100 }, (_, i) => `r${i}`);
+
+  it('an outage of the token service is not multiplied into a request per scope', async () => {
+    const transport = fakeTransport(() => ({ status: 503 }));
+    const auth = authenticator(transport);
+    auth.plan(REGISTRY, many, 'pull,push');
+    await expect(tokenOf(auth, 'r0')).rejects.toThrow(/answered 503/);
+    // the batch for r0 and at most the one batch kept ahead: no single-scope fan-out
+    expect(transport.tokenRequests.length).toBeLessThanOrEqual(2);
+    expect(transport.tokenRequests.every((scopes) => scopes.length > 1)).toBe(true);
+  });
+
+  it('refused credentials are remembered: later images send nothing', async () => {
+    const transport = fakeTransport(() => ({ status: 401 }));
+    const auth = authenticator(transport);
+    auth.plan(REGISTRY, many, 'pull,push');
+    await expect(tokenOf(auth, 'r0')).rejects.toThrow(/refused the credentials/);
+    const after = transport.tokenRequests.length;
+    for (const repo of many.slice(1, 30)) await expect(tokenOf(auth, repo)).rejects.toThrow(/refused the credentials/);
+    expect(transport.tokenRequests.length).toBe(after);
+  });
+
+  it('a repository whose shared opaque token was refused gets a token of its own, even with a long plan', async () => {
+    const transport = fakeTransport((scopes) => ({ status: 200, token: scopes.length > 1 ? 'shared-opaque' : `own-${scopes[0]}` }));
+    const auth = authenticator(transport);
+    auth.plan(REGISTRY, many, 'pull,push');
+    expect(await tokenOf(auth, 'r0')).toBe('Bearer shared-opaque');
+    auth.invalidate(REGISTRY, 'r0', 'pull,push');
+    expect(await tokenOf(auth, 'r0')).toBe('Bearer own-repository:r0:pull,push');
+  });
+
+  it('a short-lived token is reused for half its life, not fetched for every request', async () => {
+    let now = 0;
+    const transport = fakeTransport(() => ({ status: 200, token: 'short' }));
+    const short: Transport = {
+      ...transport,
+      async send(request) {
+        const answer = await transport.send(request);
+        return answer.body.length > 2 ? { ...answer, body: Buffer.from(JSON.stringify({ token: 'short', expires_in: 5 })) } : answer;
+      },
+    };
+    const auth = new Authenticator({
+      transport: short,
+      credentials: explicitStore('ci', new Secret('pw')),
+      baseUrl: (registry) => `https://${registry}`,
+      isInsecure: () => false,
+      now: () => now,
+    });
+    for (let i = 0; i < 5; i += 1) await tokenOf(auth, 'a');
+    expect(transport.tokenRequests).toHaveLength(1);
+    now = 3_000; // past half of 5 s
+    await tokenOf(auth, 'a');
+    expect(transport.tokenRequests).toHaveLength(2);
+  });
+});
