@@ -66,11 +66,21 @@ function readPems(dir: string): string[] {
   } catch {
     return []; // no folder for this host: nothing extra
   }
-  // docker reads every *.crt as a CA (client.cert/client.key are client certificates, not CAs)
+  // docker reads every *.crt as a CA (client.cert/client.key are client certificates, not CAs).
+  // An entry that cannot be read as a file (a folder named x.crt, no read permission, a dangling
+  // link) is skipped: it trusts nothing, and must not crash the run or fail every request.
   return names
     .filter((name) => name.endsWith('.crt'))
     .sort()
-    .map((name) => readFileSync(join(dir, name), 'utf8'));
+    .flatMap((name) => readPem(join(dir, name)));
+}
+
+function readPem(file: string): string[] {
+  try {
+    return [readFileSync(file, 'utf8')];
+  } catch {
+    return [];
+  }
 }
 
 /** CAs for one host from a certs.d folder: `<dir>/<host[:port]>/*.crt`. */

@@ -176,7 +176,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const url = new URL(request.url);
 
     const attempt = async (): Promise<HttpResponse> => {
-      const requestOptions: Dispatcher.RequestOptions & { retryOptions: { retry: ReturnType<typeof retryDecider> } } = {
+      const requestOptions: Dispatcher.RequestOptions & {
+        retryOptions: { retry: ReturnType<typeof retryDecider> };
+        maxRedirections?: number;
+      } = {
         origin: url.origin,
         path: url.pathname + url.search,
         method: request.method,
@@ -190,6 +193,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
         headersTimeout: timeout,
         bodyTimeout: timeout,
         retryOptions: { retry: retryDecider(policy, trace, request.signal, onRetry) },
+        // undici's redirect interceptor takes maxRedirections from each request's options before
+        // its own default, and 0 skips it entirely: the 3xx comes back as is (undici 7.30,
+        // lib/interceptor/redirect.js; core/request.js accepts 0 and refuses any other value).
+        ...(request.followRedirects === false ? { maxRedirections: 0 } : {}),
       };
       const response = await dispatcher.request(requestOptions);
       status = response.statusCode;
