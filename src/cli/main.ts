@@ -184,6 +184,10 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
         throw new UsageError('--username and --password-stdin go together: pipe the password in, e.g. `echo "$PW" | retag apply --username me --password-stdin FILE`');
       }
       refuseEmptyFileNames(files);
+      const notHost = flags.insecureRegistry.find((value) => !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$/.test(value));
+      if (notHost !== undefined) {
+        throw new UsageError(`--insecure-registry takes HOST or HOST:PORT as in image names (registry.lab:5000), not "${notHost.slice(0, 100)}"`);
+      }
       if (flags.repush !== undefined && splitNames(flags.repush).length < flags.repush.length) {
         throw new UsageError('--repush was given without an image name; give --repush NAME[,NAME...]');
       }

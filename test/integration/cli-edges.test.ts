@@ -42,6 +42,8 @@ describe('command-line edges', () => {
     [['validate', ''], /empty file name/],
     [['apply', '--repush', ',', 'x.yaml'], /--repush was given without an image name/],
     [['apply', '--concurrency', '1e1', 'x.yaml'], /expected a whole number/],
+    [['apply', '--insecure-registry', 'http://registry.lab:5000/', 'x.yaml'], /--insecure-registry takes HOST or HOST:PORT/],
+    [['apply', '--dry-run', '--ca-file', 'package.json', 'examples/demo-image-tags.yaml'], /holds no PEM certificate/],
   ])('%j is a usage error', async (args, message) => {
     const result = await runBinary(args);
     expect(result.code).toBe(2);

@@ -120,6 +120,11 @@ export async function applyCommand(options: ApplyOptions): Promise<number> {
   if (options.caFile !== undefined) {
     try {
       extraCa = [await readFile(resolve(options.cwd ?? process.cwd(), options.caFile), 'utf8')];
+      // Node takes any text as a CA without complaint; a wrong file would surface as TLS errors on every image.
+      if (!extraCa[0]!.includes('-----BEGIN CERTIFICATE-----')) {
+        options.io.stderr.write(`retag: --ca-file ${options.caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----); give a PEM file of CA certificates\n`);
+        return EXIT_USAGE;
+      }
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
       options.io.stderr.write(`retag: --ca-file ${options.caFile} cannot be read (${reason}); give a PEM file of CA certificates\n`);
