@@ -4,11 +4,12 @@
 // a dry-run, an apply and a rerun. Everything is removed afterwards.
 
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startRegistry } from '../test/helpers/registry-process.js';
+import { REGISTRY_BIN, startRegistry } from '../test/helpers/registry-process.js';
 import { seedImages } from '../test/helpers/seed.js';
 
 // .build/scripts/demo.js -> the project root
@@ -23,6 +24,9 @@ function show(title: string, args: string[], env: NodeJS.ProcessEnv): number {
 }
 
 async function main(): Promise<void> {
+  if (!existsSync(REGISTRY_BIN)) {
+    throw new Error(`${REGISTRY_BIN} is not installed; run \`apt-get install -y docker-registry\` (as root) and try again`);
+  }
   const registry = await startRegistry({ auth: 'basic' });
   const work = await mkdtemp(join(tmpdir(), 'retag-demo-'));
   try {
