@@ -13,8 +13,14 @@ import { setFlagsFromString } from 'node:v8';
 
 let applied = false;
 
+/**
+ * Node majors whose V8 these flags were measured on. V8 prints "unrecognized flag" to stderr for
+ * a flag it has dropped, which would land in every run's output, so other majors are left alone.
+ */
+const MEASURED_NODE_MAJORS = new Set(['20']);
+
 export function tuneMemoryForRun(): void {
-  if (applied) return;
+  if (applied || !MEASURED_NODE_MAJORS.has(process.versions.node.split('.')[0] ?? '')) return;
   applied = true;
   setFlagsFromString('--semi-space-growth-factor=1');
   setFlagsFromString('--liftoff-only'); // only affects modules compiled after it: before the first request
