@@ -27,6 +27,8 @@ interface CachedToken {
   expiresAt: number;
   /** what a JWT says it grants; undefined for an opaque token (trusted until a 401 says otherwise) */
   access?: JwtAccess[];
+  /** fetched for several repositories' scopes at once */
+  shared?: boolean;
 }
 
 export interface AuthenticatorOptions {
@@ -200,10 +202,13 @@ export class Authenticator {
   }
 
   /** Forget a token the registry refused (expired early, revoked), so the next call fetches anew. */
-  invalidate(registry: string, repository: string, access: Access): void {
+  async invalidate(registry: string, repository: string, access: Access): Promise<{ wasShared: boolean }> {
     const key = `${registry}|${scopeOf(repository, access)}`;
+    const entry = this.tokens.get(key);
     this.tokens.delete(key);
     this.solo.add(key); // a shared token failed it once: the next one is its own
+    const refused = entry ? await entry.catch(() => undefined) : undefined;
+    return { wasShared: refused?.shared === true };
   }
 
   private async token(registry: string, auth: BearerAuth, scope: string, signal?: AbortSignal): Promise<string> {
@@ -388,7 +393,7 @@ export class Authenticator {
     const lifetimeMs = seconds * 1000;
     const expiresAt = this.now() + lifetimeMs - Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 2);
     // Only a token shared by several scopes needs to say what it grants.
-    return scopes.length > 1 ? { token, expiresAt, access: jwtAccess(token) } : { token, expiresAt };
+    return scopes.length > 1 ? { token, expiresAt, access: jwtAccess(token), shared: true } : { token, expiresAt };
   }
 
   missingCredentials(registry: string, lookup: CredentialLookup): RegistryError {

@@ -9,6 +9,7 @@ import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, SUPPORTED_MANIFEST_TYPES, bareMedi
 import { apiHost, hostnameOf, isLoopbackHost, type ImageReference } from './reference.js';
 import { retrySuffix, type HttpMethod, type HttpResponse, type Transport } from './transport.js';
 import { ErrorBodySchema, ManifestProbeSchema } from './wire-schemas.js';
+import { parseWwwAuthenticate } from './www-authenticate.js';
 
 export type ManifestHead = { found: true; digest: string } | { found: false };
 
@@ -208,10 +209,14 @@ export class RegistryClient {
     };
     const response = await send();
     if (response.status !== 401) return response;
+    // A token that is valid but lacks the action (a pull-only account pushing) says so; a fresh
+    // one would say the same, after another token request and another upload of the manifest.
+    const insufficient = parseWwwAuthenticate(response.headers['www-authenticate']).some((c) => c.params.error === 'insufficient_scope');
     if (sent === 'Bearer') {
       // a cached token the registry no longer takes (expired early, revoked, shared but not covering this repository)
-      this.auth.invalidate(ref.registry, ref.repository, access);
-      return send();
+      const { wasShared } = await this.auth.invalidate(ref.registry, ref.repository, access);
+      if (!insufficient || wasShared) return send();
+      return response;
     }
     if (sent === undefined && this.auth.relearn(ref.registry, response.headers['www-authenticate'])) {
       return send(); // /v2/ was open but this request wants credentials: now sent as the challenge asks

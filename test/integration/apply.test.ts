@@ -185,8 +185,11 @@ describe.each(['basic', 'token'] as const)('retag apply with %s auth', (auth) =>
       });
       const preview = await runInProcess(['apply', '--dry-run', '--output', 'json', 'one.yaml'], { cwd: files, env: { DOCKER_CONFIG: readerConfig } });
       expect((JSON.parse(preview.stdout) as JsonRun).images[0]!.status).toBe('pending');
-      const write = await runInProcess(['apply', '--output', 'json', 'one.yaml'], { cwd: files, env: { DOCKER_CONFIG: readerConfig } });
+      const write = await runInProcess(['apply', '--output', 'json', '--log-level', 'debug', 'one.yaml'], { cwd: files, env: { DOCKER_CONFIG: readerConfig } });
       expect(write.code).toBe(1);
+      // the registry's 401 says insufficient_scope: no second token request, no second upload
+      const puts = write.logs.split('\n').filter((l) => l.includes('"registry request"') && l.includes('"method":"PUT"'));
+      expect(puts).toHaveLength(1);
       const image = (JSON.parse(write.stdout) as JsonRun).images[0]!;
       expect(image.status).toBe('failed');
       expect(image.error).toMatch(/refused/);

@@ -162,7 +162,7 @@ describe('token batching', () => {
     auth.plan(REGISTRY, REPOS, 'pull,push');
     expect(await tokenOf(auth, 'a')).toBe('Bearer opaque-shared');
     expect(await tokenOf(auth, 'c')).toBe('Bearer opaque-shared');
-    auth.invalidate(REGISTRY, 'c', 'pull,push'); // what the client does on a 401
+    await auth.invalidate(REGISTRY, 'c', 'pull,push'); // what the client does on a 401
     expect(await tokenOf(auth, 'c')).toBe('Bearer opaque-repository:c:pull,push');
     expect(await tokenOf(auth, 'd')).toBe('Bearer opaque-shared');
   });
@@ -205,7 +205,7 @@ describe('token requests found in review', () => {
     const auth = authenticator(transport);
     auth.plan(REGISTRY, many, 'pull,push');
     expect(await tokenOf(auth, 'r0')).toBe('Bearer shared-opaque');
-    auth.invalidate(REGISTRY, 'r0', 'pull,push');
+    await auth.invalidate(REGISTRY, 'r0', 'pull,push');
     expect(await tokenOf(auth, 'r0')).toBe('Bearer own-repository:r0:pull,push');
   });
 
