@@ -9,6 +9,7 @@
 
 import type { CredentialLookup, CredentialStore } from './credentials.js';
 import { RegistryError, redactUrl } from './errors.js';
+import type { Secret } from './secret.js';
 import { isLoopbackHost } from './reference.js';
 import { retrySuffix, type Transport } from './transport.js';
 import { parseWwwAuthenticate, type Challenge } from './www-authenticate.js';
@@ -194,8 +195,7 @@ export class Authenticator {
     if (auth.scheme === 'basic') {
       const lookup = await this.credentialsFor(registry);
       if (lookup.credential?.kind !== 'basic') throw this.missingCredentials(registry, lookup);
-      const { username, password } = lookup.credential;
-      return `Basic ${Buffer.from(`${username}:${password.reveal()}`).toString('base64')}`;
+      return basicHeader(lookup.credential);
     }
     const token = await this.token(registry, auth, scopeOf(repository, access), signal);
     return `Bearer ${token}`;
@@ -337,7 +337,7 @@ export class Authenticator {
     let method: 'GET' | 'POST' = 'GET';
     let body: string | undefined;
     if (credential?.kind === 'basic') {
-      headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password.reveal()}`).toString('base64')}`;
+      headers.authorization = basicHeader(credential);
     } else if (credential?.kind === 'identity-token') {
       // Docker's identitytoken is an OAuth2 refresh token: https://distribution.github.io/distribution/spec/auth/oauth/
       method = 'POST';
@@ -412,6 +412,11 @@ export class Authenticator {
       { code: 'UNAUTHORIZED', status, registry },
     );
   }
+}
+
+/** The one place a password is revealed, straight into the header that carries it. */
+function basicHeader(credential: { username: string; password: Secret }): string {
+  return `Basic ${Buffer.from(`${credential.username}:${credential.password.reveal()}`).toString('base64')}`;
 }
 
 function isHttpUrl(text: string): boolean {

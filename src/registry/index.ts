@@ -43,7 +43,6 @@ export function openRegistrySession(options: RegistrySessionOptions): RegistrySe
     certsDir: options.certsDir,
   });
   const transport = createTransport({
-    connections: options.concurrency,
     requestTimeoutMs: options.requestTimeoutMs,
     logger: options.logger,
     dispatcher,
