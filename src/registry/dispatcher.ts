@@ -14,7 +14,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
+import { undici } from './undici-parts.js';
 
 export const DEFAULT_CERTS_DIR = '/etc/docker/certs.d';
 
@@ -132,7 +133,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     const connect = (opts as { connect?: unknown }).connect;
     const ca = typeof connect === 'function' ? undefined : caFor(String(origin));
     const poolOptions = ca ? { ...opts, connect: { ...(connect as object | undefined), ca } } : opts;
-    return new Pool(origin, poolOptions as Pool.Options);
+    return new undici.Pool(origin, poolOptions as Pool.Options);
   };
   const agentOptions = {
     connections: options.connections ?? 8,
@@ -143,11 +144,11 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     factory,
   };
   const proxy = proxyFromEnv(env);
-  if (!proxy) return new Agent(agentOptions);
+  if (!proxy) return new undici.Agent(agentOptions);
   // Through a proxy the tunnel's TLS options are one set for every origin, so every certs.d CA
   // is trusted there (for any host); without a proxy each stays with its own host.
   const tunnelCas = [...extraCa, ...allHostCas(certsDir)];
-  return new EnvHttpProxyAgent({
+  return new undici.EnvHttpProxyAgent({
     ...agentOptions,
     ...proxy,
     ...(tunnelCas.length > 0 ? { requestTls: { ca: withDefaults(tunnelCas) } } : {}),

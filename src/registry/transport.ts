@@ -3,7 +3,8 @@
 // Authorization when the origin changes, whatwg/fetch#1544), bodies read with a size cap, and
 // one debug line per request that never carries a header.
 
-import { interceptors, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from './undici-parts.js';
 import { createDispatcher } from './dispatcher.js';
 import { RegistryError, describeNetworkError, redactUrl } from './errors.js';
 import { RETRY_POLICY, backoffMs, retryDecider, type RetryPolicy, type RetryTrace } from './retry.js';
@@ -159,8 +160,8 @@ export function createTransport(options: TransportOptions = {}): Transport {
   //   back into the answer it was, so the client's usual error mapping applies ("answered 503
   //   after 4 attempts"). Statuses not in statusCodes are never errors: they come back as is.
   const dispatcher = base.compose(
-    interceptors.retry({ statusCodes: [...policy.statusCodes], methods: [...policy.methods] }),
-    interceptors.redirect({ maxRedirections: options.maxRedirections ?? 3 }),
+    undici.interceptors.retry({ statusCodes: [...policy.statusCodes], methods: [...policy.methods] }),
+    undici.interceptors.redirect({ maxRedirections: options.maxRedirections ?? 3 }),
   );
   const stats: TransportStats = { requests: 0, byMethod: {} };
 
