@@ -10,6 +10,10 @@ export interface ProxiedRequest {
   status: number;
   /** how long the registry took, from forwarding to the end of its answer (the delay not included) */
   upstreamMs: number;
+  /** performance.now() when the request reached the proxy, before the delay */
+  receivedAt: number;
+  /** performance.now() when the answer was sent back; 0 until then */
+  answeredAt: number;
 }
 
 export interface LatencyProxyOptions {
@@ -41,11 +45,12 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
   // Keep-alive to the registry so the proxy itself does not add connection set-up to the figures.
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
-  const forward = (req: IncomingMessage, res: ServerResponse): void => {
-    const record: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0, upstreamMs: 0 };
+  const forward = (req: IncomingMessage, res: ServerResponse, receivedAt: number): void => {
+    const record: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0, upstreamMs: 0, receivedAt, answeredAt: 0 };
     const forwarded = performance.now();
     res.once('finish', () => {
-      record.upstreamMs = performance.now() - forwarded;
+      record.answeredAt = performance.now();
+      record.upstreamMs = record.answeredAt - forwarded;
     });
     state.requests.push(record);
     const upstream = httpRequest(
@@ -81,8 +86,9 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
 
   const server = createServer((req, res) => {
     req.pause(); // the body waits with the request
-    if (state.delayMs > 0) setTimeout(() => forward(req, res), state.delayMs);
-    else forward(req, res);
+    const receivedAt = performance.now();
+    if (state.delayMs > 0) setTimeout(() => forward(req, res, receivedAt), state.delayMs);
+    else forward(req, res, receivedAt);
   });
   server.keepAliveTimeout = 30_000;
   server.on('connection', () => {
