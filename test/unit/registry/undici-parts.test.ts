@@ -1,29 +1,37 @@
-// undici-parts.ts imports undici's client by file path to keep the index's 110 modules out of
+// undici-parts.ts loads undici's client by file path to keep the index's 110 modules out of
 // start-up. Those paths are not covered by semver, so this guards them: every part must be the
 // very object undici's index exports, and the index's one side effect (the api methods on
-// Dispatcher.prototype) must be in place. When an undici update moves a file, this fails (and so
-// does the build). This process also loads the index, for the comparison; that the bundle works
-// without it is shown by the integration tests, e.g. network.test.ts, whose proxy tunnel needs
-// the connect() method only the prototype assignment provides.
-import * as Undici from 'undici';
+// Dispatcher.prototype) must be reproduced. When an undici update moves a file, this fails.
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { undici } from '../../../src/registry/undici-parts.js';
+import { PROJECT_ROOT } from '../../helpers/run-cli.js';
 
-describe('undici parts imported by path', () => {
-  it('are the objects the index exports', () => {
-    expect(undici.Agent).toBe(Undici.Agent);
-    expect(undici.Pool).toBe(Undici.Pool);
-    expect(undici.EnvHttpProxyAgent).toBe(Undici.EnvHttpProxyAgent);
-    expect(undici.interceptors.retry).toBe(Undici.interceptors.retry);
-    expect(undici.interceptors.redirect).toBe(Undici.interceptors.redirect);
-  });
+/** Runs `script` in a fresh Node (its own module cache), from the project root. */
+function fresh<T>(script: string): T {
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: PROJECT_ROOT, encoding: 'utf8' })) as T;
+}
 
-  it('give every dispatcher the api methods the index adds', () => {
-    const agent = new undici.Agent();
-    for (const method of ['request', 'stream', 'pipeline', 'upgrade', 'connect'] as const) {
-      expect(typeof agent[method]).toBe('function');
-      expect(agent[method]).toBe(Undici.Dispatcher.prototype[method]);
-    }
-    void agent.close();
+describe('undici parts loaded by path', () => {
+  it('are the objects the index exports, with the api methods in place before the index loads', () => {
+    const result = fresh<Record<string, unknown>>(`
+      import { createRequire } from 'node:module';
+      const require = createRequire(import.meta.url);
+      const { undici: parts } = await import('./dist/registry/undici-parts.js');
+      const Dispatcher = require('undici/lib/dispatcher/dispatcher.js');
+      const apiBeforeIndex = ['request', 'connect', 'stream', 'pipeline', 'upgrade'].every((m) => typeof Dispatcher.prototype[m] === 'function');
+      const modules = Object.keys(require.cache).filter((p) => p.includes('/node_modules/undici/')).length;
+      const index = require('undici');
+      console.log(JSON.stringify({
+        source: parts.source, apiBeforeIndex,
+        same: [parts.Agent === index.Agent, parts.Pool === index.Pool, parts.EnvHttpProxyAgent === index.EnvHttpProxyAgent,
+               parts.interceptors.retry === index.interceptors.retry, parts.interceptors.redirect === index.interceptors.redirect,
+               Dispatcher === index.Dispatcher],
+        modules, indexModules: Object.keys(require.cache).filter((p) => p.includes('/node_modules/undici/')).length,
+      }));
+    `);
+    expect(result.source).toBe('paths');
+    expect(result.apiBeforeIndex).toBe(true);
+    expect(result.same).toEqual([true, true, true, true, true, true]);
+    expect(result.modules as number).toBeLessThan((result.indexModules as number) / 2);
   });
 });
