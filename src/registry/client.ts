@@ -4,14 +4,15 @@
 
 import { createHash } from 'node:crypto';
 import type { Access, Authenticator } from './auth.js';
-import { RegistryError, redactUrl } from './errors.js';
+import { RegistryError, redactUrl, schema1Refusal } from './errors.js';
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, SUPPORTED_MANIFEST_TYPES, bareMediaType, isSchema1 } from './media-types.js';
 import { apiHost, hostnameOf, isLoopbackHost, type ImageReference } from './reference.js';
 import { retrySuffix, type HttpMethod, type HttpResponse, type Transport } from './transport.js';
 import { ErrorBodySchema, ManifestProbeSchema } from './wire-schemas.js';
 import { parseWwwAuthenticate } from './www-authenticate.js';
 
-export type ManifestHead = { found: true; digest: string } | { found: false };
+/** mediaType: the bare Content-Type of the HEAD answer, when the registry sent one */
+export type ManifestHead = { found: true; digest: string; mediaType?: string } | { found: false };
 
 export interface Manifest {
   digest: string;
@@ -80,14 +81,15 @@ export class RegistryClient {
     if (response.status === 405) {
       // some registries do not implement HEAD on manifests; containerd falls back to GET too
       const manifest = await this.getManifest(ref, reference, access, signal);
-      return manifest ? { found: true, digest: manifest.digest } : { found: false };
+      return manifest ? { found: true, digest: manifest.digest, mediaType: manifest.mediaType } : { found: false };
     }
     if (response.status !== 200) throw await this.errorFrom(response, 'HEAD', ref, reference);
     const digest = response.headers['docker-content-digest'];
-    if (digest && /^[a-z0-9]+:[a-f0-9]{32,}$/.test(digest)) return { found: true, digest };
+    const mediaType = bareMediaType(response.headers['content-type']);
+    if (digest && /^[a-z0-9]+:[a-f0-9]{32,}$/.test(digest)) return { found: true, digest, ...(mediaType ? { mediaType } : {}) };
     // No digest on HEAD (allowed by the spec): the GET's bytes tell it.
     const manifest = await this.getManifest(ref, reference, access, signal);
-    return manifest ? { found: true, digest: manifest.digest } : { found: false };
+    return manifest ? { found: true, digest: manifest.digest, mediaType: manifest.mediaType } : { found: false };
   }
 
   /** The manifest bytes with their verified digest, or undefined on 404. */
@@ -162,13 +164,7 @@ export class RegistryClient {
         { code: 'BAD_RESPONSE', status: response.status, registry: ref.registry },
       );
     }
-    if (isSchema1(header) || probe.schemaVersion === 1) {
-      throw new RegistryError(
-        `${ref.registry}/${ref.repository}:${reference} is a Docker schema 1 manifest, which embeds its tag and is signed, so it cannot be copied to another tag; ` +
-          'rebuild or re-push the image with a current docker or buildah (schema 2 / OCI)',
-        { code: 'UNSUPPORTED_MANIFEST', status: response.status, registry: ref.registry },
-      );
-    }
+    if (isSchema1(header) || probe.schemaVersion === 1) throw schema1Refusal(ref, reference, response.status);
     if (SUPPORTED.has(header)) return header;
     // A generic or missing Content-Type: the manifest's own mediaType field says what it is.
     if (probe.mediaType && SUPPORTED.has(probe.mediaType)) return probe.mediaType;

@@ -92,3 +92,12 @@ export function describeNetworkError(error: unknown): { code: RegistryErrorCode;
   const reason = known[code] ?? (code ? `${code}` : (err.message ?? 'network error'));
   return { code: 'NETWORK', reason };
 }
+
+/** Why a schema 1 manifest is not copied, and what to do instead. */
+export function schema1Refusal(ref: { registry: string; repository: string }, reference: string, status: number): RegistryError {
+  return new RegistryError(
+    `${ref.registry}/${ref.repository}:${reference} is a Docker schema 1 manifest, which embeds its tag and is signed, so it cannot be copied to another tag; ` +
+      'rebuild or re-push the image with a current docker or buildah (schema 2 / OCI)',
+    { code: 'UNSUPPORTED_MANIFEST', status, registry: ref.registry },
+  );
+}

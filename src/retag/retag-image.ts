@@ -3,6 +3,8 @@
 
 import type { Access } from '../registry/auth.js';
 import type { Manifest, ManifestHead } from '../registry/client.js';
+import { schema1Refusal } from '../registry/errors.js';
+import { isSchema1 } from '../registry/media-types.js';
 import type { ImageReference } from '../registry/reference.js';
 import { decideExistingTarget, decideMissingTarget, decideMoved, decideRepush, type Decision } from './plan.js';
 import type { ImageResult, RetagTarget } from './types.js';
@@ -52,8 +54,10 @@ export async function retagImage(target: RetagTarget, registry: ManifestRegistry
       return resultOf(target, moved, manifest.mediaType);
     }
     if (options.dryRun) {
-      // HEAD, not GET: a preview costs no Docker Hub pulls.
+      // HEAD, not GET: a preview costs no Docker Hub pulls. Its Content-Type still shows a schema 1
+      // source, which apply would refuse: the preview says so rather than "pending".
       const source = await registry.headManifest(ref, target.source, access, signal);
+      if (source.found && source.mediaType !== undefined && isSchema1(source.mediaType)) throw schema1Refusal(ref, target.source, 200);
       return resultOf(target, decideMissingTarget(source, true));
     }
     const manifest = await registry.getManifest(ref, target.source, access, signal);

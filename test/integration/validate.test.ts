@@ -92,4 +92,13 @@ describe('retag apply with invalid files or schema 1', () => {
     expect(image.error).toMatch(/schema 1 manifest.*cannot be copied/);
     expect(await registry.client.tagDigest('stx/old', 'stx.9.0-v1')).toBeUndefined();
   });
+
+  it('a dry-run previews the same refusal from the Content-Type of its HEAD, not "pending"', async () => {
+    const dir = await tempFiles({ 't.yaml': tagFile([{ name: `${registry.host}/stx/old`, src_build_tag: 'build-1', tag: 'stx.9.0-v1' }]) });
+    const result = await runInProcess(['apply', '--dry-run', '--output', 'json', 't.yaml'], { cwd: dir, env });
+    expect(result.code).toBe(1);
+    const image = (JSON.parse(result.stdout) as { images: { status: string; error?: string }[] }).images[0]!;
+    expect(image.status).toBe('failed');
+    expect(image.error).toMatch(/schema 1 manifest.*cannot be copied/);
+  });
 });

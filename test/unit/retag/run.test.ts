@@ -61,3 +61,27 @@ describe('runRetag and interrupts', () => {
     expect(run.results[1]).toMatchObject({ status: 'failed', error: expect.stringMatching(/not started/) as unknown });
   });
 });
+
+describe('a dry-run of a schema 1 source', () => {
+  it('is failed with the message apply would give, not pending; HEADs only', async () => {
+    const calls: string[] = [];
+    const registry: ManifestRegistry = {
+      async headManifest(ref, reference): Promise<ManifestHead> {
+        calls.push(`HEAD ${ref.repository}:${reference}`);
+        if (reference === 'rel') return { found: false };
+        const mediaType = ref.repository === 'old' ? 'application/vnd.docker.distribution.manifest.v1+prettyjws' : 'application/vnd.oci.image.index.v1+json';
+        return { found: true, digest: DIGEST, mediaType };
+      },
+      getManifest: () => Promise.reject(new Error('a dry-run sends no GET')),
+      putManifest: () => Promise.reject(new Error('a dry-run sends no PUT')),
+    };
+    const two = [
+      { name: 'r.example/old', registry: 'r.example', repository: 'old', source: 'build', tag: 'rel' },
+      { name: 'r.example/new', registry: 'r.example', repository: 'new', source: 'build', tag: 'rel' },
+    ];
+    const run = await runRetag(two, registry, { dryRun: true, concurrency: 1 });
+    expect(run.results.map((r) => r.status)).toEqual(['failed', 'pending']);
+    expect(run.results[0]!.error).toMatch(/^r\.example\/old:build is a Docker schema 1 manifest, which embeds its tag .*cannot be copied to another tag; rebuild or re-push/);
+    expect(calls).toEqual(['HEAD old:rel', 'HEAD old:build', 'HEAD new:rel', 'HEAD new:build']);
+  });
+});
