@@ -1,7 +1,7 @@
 // Turning results into what a person or a CI job reads. The only module that formats output.
 
 import type { ConfigProblem, LoadedTagFiles } from '../config/index.js';
-import { formatProblem } from '../config/index.js';
+import { countProblems, formatProblem } from '../config/index.js';
 import type { ImageResult, RunResult } from '../retag/types.js';
 
 export { OUTPUT_FORMATS, type OutputFormat } from './choices.js';
@@ -120,8 +120,9 @@ export function renderRunJson(run: RunResult): string {
 export function renderProblemsText(problems: ConfigProblem[]): string {
   const files = new Set(problems.map((p) => p.file)).size;
   const lines = problems.map((p) => `error: ${formatProblem(p)}`);
+  const count = countProblems(problems);
   lines.push(
-    `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; ` +
+    `${count} problem${count === '1' ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; ` +
       'fix them and run again (nothing was sent to any registry)',
   );
   return `${lines.join('\n')}\n`;
@@ -158,7 +159,8 @@ export function renderValidationMarkdown(loaded: LoadedTagFiles): string {
   for (const f of loaded.files) lines.push(`| ${code(f.file)} | ${f.entries} |`);
   if (loaded.problems.length > 0) {
     lines.push('', '| problem |', '| --- |', ...loaded.problems.map((p) => `| ${cell(formatProblem(p))} |`));
-    lines.push('', `**${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}: fix them and run again**`);
+    const count = countProblems(loaded.problems);
+    lines.push('', `**${count} problem${count === '1' ? '' : 's'}: fix them and run again**`);
   } else {
     lines.push('', `**${loaded.files.length} file${loaded.files.length === 1 ? '' : 's'} valid, ${loaded.entries.length} distinct image tag${loaded.entries.length === 1 ? '' : 's'}**`);
   }

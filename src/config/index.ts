@@ -1,7 +1,7 @@
 // The config module: tag files in, deduplicated entries and located problems out.
 // It knows nothing of HTTP; the CLI prints the problems with formatProblem.
 export type { ConfigProblem, Location } from './problem.js';
-export { formatProblem } from './problem.js';
+export { countProblems, formatProblem } from './problem.js';
 export type { TagEntry } from './rules.js';
 export type { ImageEntry, TagEntryInput, TagDocument } from './schema.js';
 export { TagEntrySchema, TagDocumentSchema } from './schema.js';

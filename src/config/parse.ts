@@ -65,16 +65,23 @@ function tooMany(out: TagFileOccurrences): boolean {
   return out.problems.length > MAX_PROBLEMS_PER_FILE;
 }
 
-/** One file's problems, sorted, cut at MAX_PROBLEMS_PER_FILE with a note where checking stopped. */
+/**
+ * One file's problems, sorted, cut at MAX_PROBLEMS_PER_FILE with one note where checking stopped.
+ * Idempotent: the loader applies it again after adding cross-file problems to a file's list, and
+ * a note already there is replaced, not counted as a problem or repeated.
+ */
 export function limitProblems(problems: ConfigProblem[]): ConfigProblem[] {
-  const next = problems[MAX_PROBLEMS_PER_FILE];
-  if (next === undefined) return problems;
+  const found = problems.filter((p) => !p.truncated);
+  const earlierNote = problems.find((p) => p.truncated);
+  const next = found[MAX_PROBLEMS_PER_FILE] ?? earlierNote;
+  if (next === undefined) return found;
   return [
-    ...problems.slice(0, MAX_PROBLEMS_PER_FILE),
+    ...found.slice(0, MAX_PROBLEMS_PER_FILE),
     {
       file: next.file,
       ...(next.line === undefined ? {} : { line: next.line }),
       message: `stopped after ${MAX_PROBLEMS_PER_FILE} problems in this file; fix those and run again`,
+      truncated: true,
     },
   ];
 }

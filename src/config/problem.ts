@@ -17,6 +17,14 @@ export interface ConfigProblem {
   path?: string;
   image?: string;
   message: string;
+  /** set on the note "stopped after N problems in this file", which is not a problem of its own */
+  truncated?: true;
+}
+
+/** How many problems were found, without the stop notes; `+` when checking stopped early: "100+". */
+export function countProblems(problems: readonly ConfigProblem[]): string {
+  const found = problems.filter((p) => !p.truncated).length;
+  return `${found}${problems.some((p) => p.truncated) ? '+' : ''}`;
 }
 
 /** `stx.yaml:12: images[3].tag (docker.io/starlingx/x): tag "a b" is not a valid tag; ...` */

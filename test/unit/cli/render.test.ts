@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { prettyLine } from '../../../src/cli/logger.js';
-import { renderRunMarkdown, renderRunText, summaryLine } from '../../../src/cli/render.js';
+import { renderProblemsText, renderRunMarkdown, renderRunText, summaryLine } from '../../../src/cli/render.js';
+import { parseTagFileText } from '../../../src/config/index.js';
+import { MAX_PROBLEMS_PER_FILE } from '../../../src/config/parse.js';
 import { summarise } from '../../../src/retag/plan.js';
 import type { ImageResult, RunResult } from '../../../src/retag/types.js';
 
@@ -59,6 +61,16 @@ describe('renderRunText', () => {
     const lines = renderRunText(run, { colour: true }).split('\n');
     expect(lines[0]).toBe('\x1b[32mcreated       \x1b[0m  docker.io/x/a:v1            <- build-1  sha256:aaaaaaaaaaaa');
     expect(lines[1]!.startsWith('\x1b[31mmissing-source\x1b[0m  ')).toBe(true);
+  });
+});
+
+describe('renderProblemsText', () => {
+  it('counts problems, not the note where checking stopped: "100+ problems"', () => {
+    const { problems } = parseTagFileText(`images:\n${'  - x\n'.repeat(MAX_PROBLEMS_PER_FILE + 20)}`, 'stx.yaml');
+    const text = renderProblemsText(problems);
+    expect(text).toContain(`\n${MAX_PROBLEMS_PER_FILE}+ problems in 1 file; fix them and run again`);
+    expect(text.match(/stopped after/g)).toHaveLength(1);
+    expect(renderProblemsText(problems.slice(0, 1))).toMatch(/\n1 problem in 1 file;/);
   });
 });
 

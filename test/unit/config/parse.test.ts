@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatProblem, parseTagFileText, type ConfigProblem } from '../../../src/config/index.js';
-import { MAX_PROBLEMS_PER_FILE } from '../../../src/config/parse.js';
+import { MAX_PROBLEMS_PER_FILE, limitProblems } from '../../../src/config/parse.js';
+import { countProblems } from '../../../src/config/problem.js';
 
 const HEADER = '# yamllint disable rule:line-length\n---\n';
 
@@ -204,7 +205,22 @@ describe('parseTagFileText: problems', () => {
       file: 'stx.yaml',
       line: MAX_PROBLEMS_PER_FILE + 2,
       message: `stopped after ${MAX_PROBLEMS_PER_FILE} problems in this file; fix those and run again`,
+      truncated: true,
     });
+    expect(countProblems(problems)).toBe(`${MAX_PROBLEMS_PER_FILE}+`);
+  });
+
+  it('limitProblems is idempotent: applied again with more problems, still one note, never counted', () => {
+    const many = Array.from({ length: MAX_PROBLEMS_PER_FILE + 5 }, (_, i): ConfigProblem => ({ file: 'f.yaml', line: i + 1, message: `p${i}` }));
+    const once = limitProblems(many);
+    const twice = limitProblems([{ file: 'f.yaml', line: 1, message: 'a cross-file conflict' }, ...once]);
+    expect(twice).toHaveLength(MAX_PROBLEMS_PER_FILE + 1);
+    expect(twice.filter((p) => p.truncated)).toHaveLength(1);
+    expect(twice[0]!.message).toBe('a cross-file conflict');
+    // a short list that once had a note keeps saying checking stopped
+    expect(limitProblems(once.slice(-3)).filter((p) => p.truncated)).toHaveLength(1);
+    expect(limitProblems(many.slice(0, 3))).toEqual(many.slice(0, 3));
+    expect(countProblems(many.slice(0, 1))).toBe('1');
   });
 });
 
