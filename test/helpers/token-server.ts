@@ -15,6 +15,8 @@ const execFileAsync = promisify(execFile);
 
 /** One `scope` the client asked for, as `repository:NAME:pull,push`. */
 export interface TokenRequest {
+  /** GET: the Basic or anonymous flow; POST: the OAuth2 refresh-token grant (identity tokens) */
+  method: 'GET' | 'POST';
   url: string;
   scopes: string[];
   /** The Basic user name, when the client sent one (anonymous otherwise). */
@@ -194,7 +196,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TestTo
     }
     const scopes = url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).filter((s) => s !== '');
     const creds = basicCredentials(req);
-    const record: TokenRequest = { url: req.url ?? '', scopes, status: 200 };
+    const record: TokenRequest = { method: 'GET', url: req.url ?? '', scopes, status: 200 };
     if (creds) record.user = creds.user;
     state.requests.push(record);
     if (creds && opts.users[creds.user] !== creds.password) {
@@ -215,7 +217,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TestTo
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
     const scopes = form.getAll('scope').flatMap((s) => s.split(' ')).filter((s) => s !== '');
     const user = form.get('grant_type') === 'refresh_token' ? opts.refreshTokens?.[form.get('refresh_token') ?? ''] : undefined;
-    const record: TokenRequest = { url: req.url ?? '', scopes, status: user ? 200 : 401 };
+    const record: TokenRequest = { method: 'POST', url: req.url ?? '', scopes, status: user ? 200 : 401 };
     if (user) record.user = user;
     state.requests.push(record);
     if (!user) {

@@ -137,3 +137,52 @@ describe('credentials: helpers, auths and containers auth file', () => {
     );
   });
 });
+
+// Docker Desktop's and ECR's helpers hand out an identity token (Username "<token>", the token as
+// Secret): it is an OAuth2 refresh token for the realm, sent by POST, never as a Basic password.
+describe('credentials: an identity token from a credential helper, against a token-auth registry', () => {
+  const IDENTITY = 'helper-identity-token-5b1d0c77';
+  let registry: TestRegistry;
+  let helpers: FakeHelpers;
+
+  beforeAll(async () => {
+    registry = await startRegistry({ auth: 'token', refreshTokens: { [IDENTITY]: 'admin' } });
+    await seedImages(registry.client, [{ repo: 'stx/app', tag: SRC, kind: 'oci-index' }]);
+    helpers = await fakeHelpers({
+      desktop: { answer: { Username: '<token>', Secret: IDENTITY } },
+      stale: { answer: { Username: '<token>', Secret: 'identity-token-the-realm-revoked' } },
+    });
+  });
+
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  async function applyWith(helper: string, tag: string) {
+    const dir = await tempFiles({ 'tags.yaml': tagFile([{ name: `${registry.host}/stx/app`, src_build_tag: SRC, tag }]) });
+    const env = { PATH: `${helpers.binDir}:${process.env.PATH ?? ''}`, DOCKER_CONFIG: await dockerConfigJson({ credHelpers: { [registry.host]: helper } }) };
+    const before = registry.tokenServer!.requests.length;
+    const result = await runInProcess(['apply', '--log-level', 'debug', '--output', 'json', 'tags.yaml'], { cwd: dir, env });
+    return { ...result, run: JSON.parse(result.stdout) as JsonRun, tokenRequests: registry.tokenServer!.requests.slice(before) };
+  }
+
+  it('is exchanged by the refresh-token grant (POST) and the tag is created', async () => {
+    const result = await applyWith('desktop', 'v-identity');
+    expect(result.run.images[0]!.status).toBe('created');
+    expect(result.code).toBe(0);
+    expect(result.tokenRequests.map((r) => [r.method, r.status, r.user])).toEqual([['POST', 200, 'admin']]);
+    expect(result.tokenRequests[0]!.scopes).toEqual(['repository:stx/app:pull,push']);
+    expect(await registry.client.tagDigest('stx/app', 'v-identity')).toBe(await registry.client.tagDigest('stx/app', SRC));
+    expect(`${result.stdout}${result.stderr}`).not.toContain(IDENTITY);
+  });
+
+  it('a refused identity token: failed, the helper named, the token never shown, nothing written', async () => {
+    const result = await applyWith('stale', 'v-stale');
+    expect(result.run.images[0]!.status).toBe('failed');
+    expect(result.code).toBe(1);
+    expect(result.run.images[0]!.error).toMatch(/docker-credential-stale/);
+    expect(result.tokenRequests.every((r) => r.method === 'POST')).toBe(true);
+    expect(`${result.stdout}${result.stderr}`).not.toContain('identity-token-the-realm-revoked');
+    expect(await registry.client.tagDigest('stx/app', 'v-stale')).toBeUndefined();
+  });
+});
