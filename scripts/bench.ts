@@ -58,6 +58,11 @@ const C = whole('concurrency', flags.concurrency, 1);
 const TIMEOUT_S = whole('timeout', flags.timeout, 10);
 const SEED_C = whole('seed-concurrency', flags['seed-concurrency'], 1);
 const REPEAT = whole('repeat', flags.repeat, 1);
+if (REPEAT % 2 === 0) {
+  // an even count has no middle run; taking the faster of the two would flatter the figure
+  process.stderr.write(`bench: --repeat must be odd (1, 3, 5, ...), so the median is one of the runs; got ${REPEAT}\n`);
+  process.exit(2);
+}
 const SKOPEO_N = flags['no-skopeo'] ? 0 : Math.min(N, whole('skopeo-images', flags['skopeo-images'] ?? String(Math.min(N, 200)), 0));
 
 interface PhaseResult {
@@ -179,7 +184,7 @@ async function measure<T>(
   const seen = counters.proxy.requests.slice(fromProxy);
   const manifests = seen.filter((r) => isManifestPath(r.path));
   const firstManifest = manifests[0];
-  const lastAnswer = Math.max(...seen.map((r) => r.answeredAt));
+  const lastAnswer = seen.reduce((latest, r) => Math.max(latest, r.answeredAt), 0);
   const breakdown: Breakdown | undefined =
     seen.length > 0 && firstManifest
       ? {

@@ -11,7 +11,7 @@ import { retrySuffix, type HttpMethod, type HttpResponse, type Transport } from 
 import { ErrorBodySchema, ManifestProbeSchema } from './wire-schemas.js';
 import { parseWwwAuthenticate } from './www-authenticate.js';
 
-/** mediaType: the bare Content-Type of the HEAD answer, when the registry sent one */
+/** mediaType: the bare Content-Type of the HEAD answer when the registry sent one, or the GET's type where a GET stood in for the HEAD */
 export type ManifestHead = { found: true; digest: string; mediaType?: string } | { found: false };
 
 export interface Manifest {

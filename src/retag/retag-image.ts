@@ -45,6 +45,8 @@ export async function retagImage(target: RetagTarget, registry: ManifestRegistry
       const decision = decideExistingTarget(existing.digest, source);
       if (!options.repush) return resultOf(target, decision);
       const next = decideRepush(decision, options.dryRun);
+      // a previewed move would copy the source, so a schema 1 source fails here as apply's GET would
+      if (next !== 'move' && next.status === 'pending') refuseSchema1(ref, target.source, source);
       if (next !== 'move') return resultOf(target, next);
       // The only overwrite retag does, asked for by name: the same GET + PUT as a new tag.
       const manifest = await registry.getManifest(ref, target.source, access, signal);
@@ -54,10 +56,9 @@ export async function retagImage(target: RetagTarget, registry: ManifestRegistry
       return resultOf(target, moved, manifest.mediaType);
     }
     if (options.dryRun) {
-      // HEAD, not GET: a preview costs no Docker Hub pulls. Its Content-Type still shows a schema 1
-      // source, which apply would refuse: the preview says so rather than "pending".
+      // HEAD, not GET: a preview costs no Docker Hub pulls.
       const source = await registry.headManifest(ref, target.source, access, signal);
-      if (source.found && source.mediaType !== undefined && isSchema1(source.mediaType)) throw schema1Refusal(ref, target.source, 200);
+      refuseSchema1(ref, target.source, source);
       return resultOf(target, decideMissingTarget(source, true));
     }
     const manifest = await registry.getManifest(ref, target.source, access, signal);
@@ -71,6 +72,16 @@ export async function retagImage(target: RetagTarget, registry: ManifestRegistry
     }
     return { target, status: 'failed', error: messageOf(error) };
   }
+}
+
+/**
+ * A dry-run sees the source by HEAD only. When the registry names the schema 1 type in its
+ * Content-Type, apply would refuse that source at its GET, so the preview fails it the same way
+ * rather than saying "pending". (A registry that sends no or a generic Content-Type on HEAD
+ * leaves it to apply.)
+ */
+function refuseSchema1(ref: ImageReference, reference: string, source: ManifestHead): void {
+  if (source.found && source.mediaType !== undefined && isSchema1(source.mediaType)) throw schema1Refusal(ref, reference, 200);
 }
 
 function messageOf(error: unknown): string {

@@ -217,6 +217,10 @@ describe('parseTagFileText: problems', () => {
     expect(twice).toHaveLength(MAX_PROBLEMS_PER_FILE + 1);
     expect(twice.filter((p) => p.truncated)).toHaveLength(1);
     expect(twice[0]!.message).toBe('a cross-file conflict');
+    // a note that sorted in before the cut (a conflict added after it) is not kept as a problem
+    const noteFirst = limitProblems([once.at(-1)!, ...many]);
+    expect(noteFirst.filter((p) => p.truncated)).toHaveLength(1);
+    expect(noteFirst.slice(0, MAX_PROBLEMS_PER_FILE)).toEqual(many.slice(0, MAX_PROBLEMS_PER_FILE));
     // a short list that once had a note keeps saying checking stopped
     expect(limitProblems(once.slice(-3)).filter((p) => p.truncated)).toHaveLength(1);
     expect(limitProblems(many.slice(0, 3))).toEqual(many.slice(0, 3));

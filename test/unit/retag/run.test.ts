@@ -84,4 +84,21 @@ describe('a dry-run of a schema 1 source', () => {
     expect(run.results[0]!.error).toMatch(/^r\.example\/old:build is a Docker schema 1 manifest, which embeds its tag .*cannot be copied to another tag; rebuild or re-push/);
     expect(calls).toEqual(['HEAD old:rel', 'HEAD old:build', 'HEAD new:rel', 'HEAD new:build']);
   });
+
+  it('with --repush, a previewed move of a schema 1 source is failed too; a tag already at it stays exists', async () => {
+    const OTHER = 'sha256:' + 'd'.repeat(64);
+    const schema1 = 'application/vnd.docker.distribution.manifest.v1+prettyjws';
+    const registry: ManifestRegistry = {
+      async headManifest(ref, reference): Promise<ManifestHead> {
+        if (reference === 'rel') return { found: true, digest: ref.repository === 'moved' ? OTHER : DIGEST, mediaType: schema1 };
+        return { found: true, digest: DIGEST, mediaType: schema1 };
+      },
+      getManifest: () => Promise.reject(new Error('a dry-run sends no GET')),
+      putManifest: () => Promise.reject(new Error('a dry-run sends no PUT')),
+    };
+    const two = ['moved', 'same'].map((repo) => ({ name: `r.example/${repo}`, registry: 'r.example', repository: repo, source: 'build', tag: 'rel' }));
+    const run = await runRetag(two, registry, { dryRun: true, concurrency: 1, repush: () => true });
+    expect(run.results.map((r) => r.status)).toEqual(['failed', 'exists']);
+    expect(run.results[0]!.error).toMatch(/schema 1 manifest/);
+  });
 });
