@@ -62,6 +62,7 @@ Examples:
   $ retag validate tag-management/*.yaml
   $ retag apply --dry-run --output markdown stx.4.0-image-tags.yaml >> "$GITHUB_STEP_SUMMARY"
   $ retag apply stx.4.0-image-tags.yaml
+  $ retag refs --tags stx.4.0-image-tags.yaml charts/ playbooks/   # references still on old or floating tags
 
 Run \`retag help <command>\` (or \`retag <command> --help\`) for a command's options and examples.`;
 
@@ -97,6 +98,24 @@ Credentials, first found wins: --username/--password-stdin; the docker config
 Network: HTTPS_PROXY/HTTP_PROXY/NO_PROXY and NODE_EXTRA_CA_CERTS are honoured; CAs in
   /etc/docker/certs.d/<host[:port]>/*.crt are trusted for that registry (folder: $RETAG_CERTS_D).
 Logs: human lines when stderr is a terminal, JSON lines otherwise (--log-format).`;
+
+const REFS_EXAMPLES = `
+Examples:
+  $ retag refs --tags stx.4.0-image-tags.yaml .                  # check every reference in the tree
+  $ retag refs --tags tags-bullseye.yaml --tags tags-trixie.yaml charts/
+  $ retag refs --tags stx.4.0-image-tags.yaml --fix .            # move them to the tag files' tags
+  $ retag refs --tags tags.yaml --exclude 'docs/**' --output markdown . >> "$GITHUB_STEP_SUMMARY"
+
+Finds name:tag and name@digest in any text (YAML, Jinja, shell, Python, Dockerfiles, Markdown),
+  repository + tag keys in YAML (Helm, Armada image + imageTag, Kustomize, patches), docker short
+  forms, mirror prefixes (registry.local:9001/docker.io/...) and templated registries.
+Statuses: pinned (a tag of the tag files), drift (another fixed tag), floating (no tag, latest,
+  *-latest), unresolved (the tag is a variable), unmanaged (in a managed namespace, in no tag
+  file), ignored (a "retag: ignore" comment on the line or the line before).
+--fix rewrites drift and floating references whose tag is unambiguous (only the tag text
+  changes; each file written atomically); ambiguous ones are listed and left alone.
+Exit codes: 0 no drift or floating reference (outside comments; --all counts comments too);
+  1 there is one (after --fix: one is left); 2 usage or tag-file error (nothing scanned).`;
 
 interface ApplyFlags {
   dryRun?: boolean;
@@ -214,6 +233,31 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
         signal: deps.signal,
         abortSignal: deps.abortSignal,
         logDestination: deps.logDestination,
+      });
+    });
+
+  program
+    .command('refs')
+    .description('find and check (--fix: rewrite) references to the tag files\' images in charts, manifests, playbooks; contacts no registry')
+    .argument('<path...>', 'files or folders to scan (folders recursively; .git, node_modules, binary and large files skipped)')
+    .requiredOption('--tags <file>', 'a tag file (repeatable: a reference equal to the tag in any of them is pinned)', collect)
+    .option('--fix', 'rewrite drift and floating references to the tag files\' tag where it is unambiguous')
+    .option('--all', 'list pinned references too, and let references in comments count for the exit code (and --fix)')
+    .option('--exclude <glob>', 'skip paths matching GLOB below each PATH (a pattern without / matches names at any depth; repeatable)', collect)
+    .addOption(outputOption())
+    .addHelpText('after', REFS_EXAMPLES)
+    .action(async (paths: string[], flags: { tags: string[]; fix?: boolean; all?: boolean; exclude?: string[]; output: OutputFormat }) => {
+      refuseEmptyFileNames([...paths, ...flags.tags]);
+      const { refsCommand } = await import('./commands/refs.js');
+      exitCode = await refsCommand({
+        tags: flags.tags,
+        paths,
+        fix: flags.fix === true,
+        all: flags.all === true,
+        exclude: flags.exclude ?? [],
+        output: flags.output,
+        cwd: deps.cwd,
+        io,
       });
     });
 
