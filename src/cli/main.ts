@@ -53,6 +53,11 @@ function refuseEmptyFileNames(files: string[]): void {
   if (files.some((file) => file.trim() === '')) throw new UsageError('an empty file name was given (an unset variable?); name the tag files');
 }
 
+/** `host`, `host:port`, `[::1]:5000`: a registry as image names write it. */
+function isHostPort(value: string): boolean {
+  return /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$/.test(value);
+}
+
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
@@ -79,6 +84,8 @@ Examples:
   $ retag apply --dry-run stx.4.0-image-tags.yaml          # preview: HEAD requests only, writes nothing
   $ retag apply stx.4.0-image-tags.yaml                    # create the missing tags
   $ echo "$REGISTRY_PASSWORD" | retag apply --username ci-bot --password-stdin tags.yaml
+  $ echo "$PW" | retag apply --username ci-bot --password-stdin --registry registry.lab:5000 tags.yaml
+  $ skopeo login --authfile ci-auth.json quay.io && retag apply --authfile ci-auth.json tags.yaml
   $ retag apply --insecure-registry registry.lab:5000 --output json tags.yaml > result.json
   $ retag apply --only 'docker.io/starlingx/*' --only k8s-cni-sriov tags.yaml
   $ retag apply --dry-run --fail-on-pending tags.yaml      # CI: exit 1 while a tag is still missing
@@ -91,9 +98,11 @@ Statuses: created, updated (moved by --repush), pending (dry-run), exists (same 
 Exit codes: 0 all created/updated/pending/exists; 1 any conflict, missing-source or failed
   (or pending, with --fail-on-pending); 2 usage or tag-file error, or an --only/--repush
   pattern that matches no image (no registry contacted); 130 interrupted (143 on SIGTERM).
-Credentials, first found wins: --username/--password-stdin; the docker config
-  ($DOCKER_CONFIG/config.json or ~/.docker/config.json): credHelpers, credsStore, auths;
-  $REGISTRY_AUTH_FILE or $XDG_RUNTIME_DIR/containers/auth.json.
+Credentials: --username/--password-stdin go to one registry only (--registry HOST[:PORT] names
+  it when the images are on several). Otherwise the first file with an entry for the image:
+  --authfile FILE, $REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json (unset:
+  /run/containers/$UID/auth.json), ~/.config/containers/auth.json, $DOCKER_CONFIG/config.json or
+  ~/.docker/config.json, ~/.dockercfg (credHelpers, credsStore, auths; host/namespace keys).
 Network: HTTPS_PROXY/HTTP_PROXY/NO_PROXY and NODE_EXTRA_CA_CERTS are honoured; CAs in
   /etc/docker/certs.d/<host[:port]>/*.crt are trusted for that registry (folder: $RETAG_CERTS_D).
 Logs: human lines when stderr is a terminal, JSON lines otherwise (--log-format).`;
@@ -109,6 +118,8 @@ interface ApplyFlags {
   requestTimeout: number;
   username?: string;
   passwordStdin?: boolean;
+  registry?: string;
+  authfile?: string;
   only?: string[];
   repush?: string[];
   failOnPending?: boolean;
@@ -176,15 +187,24 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
     .option('--insecure-registry <host[:port]>', 'use plain HTTP for this registry (repeatable); loopback hosts always do', collect, [])
     .option('--request-timeout <seconds>', 'give up on a request with no answer after this long', positiveInteger(3600), 30)
     .option('--ca-file <file>', 'PEM CA certificates trusted for every registry, on top of the system ones')
-    .option('--username <name>', 'registry user name, with --password-stdin')
+    .option('--username <name>', 'registry user name, with --password-stdin; sent to one registry only (--registry)')
     .option('--password-stdin', 'read the password or token from standard input (never from argv)')
+    .option('--registry <host[:port]>', 'the registry --username/--password-stdin are for; needed when the images are on several')
+    .option('--authfile <file>', 'auth file (docker config.json or containers auth.json, e.g. from `skopeo login --authfile`), read first')
     .addHelpText('after', APPLY_EXAMPLES)
     .action(async (files: string[], flags: ApplyFlags) => {
       if ((flags.username === undefined) !== (flags.passwordStdin === undefined)) {
         throw new UsageError('--username and --password-stdin go together: pipe the password in, e.g. `echo "$PW" | retag apply --username me --password-stdin FILE`');
       }
+      if (flags.registry !== undefined && flags.username === undefined) {
+        throw new UsageError('--registry names the registry --username/--password-stdin are for; give them too, or use --authfile for several registries');
+      }
+      if (flags.authfile !== undefined && flags.authfile.trim() === '') throw new UsageError('--authfile was given an empty file name (an unset variable?)');
       refuseEmptyFileNames(files);
-      const notHost = flags.insecureRegistry.find((value) => !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$/.test(value));
+      if (flags.registry !== undefined && !isHostPort(flags.registry)) {
+        throw new UsageError(`--registry takes HOST or HOST:PORT as in image names (registry.lab:5000, docker.io), not "${flags.registry.slice(0, 100)}"`);
+      }
+      const notHost = flags.insecureRegistry.find((value) => !isHostPort(value));
       if (notHost !== undefined) {
         throw new UsageError(`--insecure-registry takes HOST or HOST:PORT as in image names (registry.lab:5000), not "${notHost.slice(0, 100)}"`);
       }
@@ -208,6 +228,8 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
         requestTimeoutMs: flags.requestTimeout * 1000,
         username: flags.username,
         password,
+        registry: flags.registry,
+        authFile: flags.authfile,
         cwd: deps.cwd,
         env: deps.env,
         io,

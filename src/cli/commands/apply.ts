@@ -4,18 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadTagFiles } from '../../config/index.js';
-import {
-  DEFAULT_CERTS_DIR,
-  chainStores,
-  defaultCredentialStore,
-  explicitStore,
-  openRegistrySession,
-  proxyProblem,
-  type CredentialStore,
-  type Secret,
-} from '../../registry/index.js';
+import { DEFAULT_CERTS_DIR, openRegistrySession, proxyProblem, type Secret } from '../../registry/index.js';
 import { hasPending, matchesPattern, runRetag, runSucceeded, selectTargets, type ImageResult, type RetagTarget } from '../../retag/index.js';
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { credentialStoreFor } from '../credential-options.js';
 import type { CommandIo } from '../io.js';
 import { createLogger, type LogFormat, type LogLevel } from '../logger.js';
 import { renderProblemsText, renderValidationJson, renderValidationMarkdown, renderRunJson, renderRunMarkdown, renderRunText, type OutputFormat } from '../render.js';
@@ -32,6 +24,10 @@ export interface ApplyOptions {
   requestTimeoutMs?: number;
   username?: string;
   password?: Secret;
+  /** --registry: the one registry username/password are for (needed when the run has several) */
+  registry?: string;
+  /** --authfile: an auth file read before every other place (lookup-order.ts) */
+  authFile?: string;
   /** --only: wildcard patterns or last path components; none means every image */
   only?: string[];
   /** --repush: images (same matching as --only) whose existing tag is moved to the source's digest */
@@ -64,14 +60,6 @@ function retryOverrides(env: NodeJS.ProcessEnv): { baseDelayMs: number } | undef
 /** A progress line on stderr for long runs on a terminal; nothing otherwise. */
 const PROGRESS_MIN_IMAGES = 20;
 const CLEAR_LINE = '\r\x1b[2K';
-
-function credentialStore(options: ApplyOptions, env: NodeJS.ProcessEnv): CredentialStore {
-  const fromConfig = defaultCredentialStore(env);
-  if (options.username !== undefined && options.password !== undefined) {
-    return chainStores([explicitStore(options.username, options.password), fromConfig]);
-  }
-  return fromConfig;
-}
 
 /**
  * RETAG_TOKEN_SCOPES_PER_REQUEST: repositories per token request (default 25, 1 = a token request
@@ -132,6 +120,14 @@ export async function applyCommand(options: ApplyOptions): Promise<number> {
     }
   }
   const targets = only.selected;
+  const credentials = await credentialStoreFor(targets, {
+    username: options.username,
+    password: options.password,
+    registry: options.registry,
+    authFile: options.authFile,
+    cwd: options.cwd,
+    env,
+  });
   const progress = options.io.stderr.isTTY === true && targets.length > PROGRESS_MIN_IMAGES;
   const logFormat = options.logFormat ?? (options.logDestination === undefined && options.io.stderr.isTTY ? 'pretty' : 'json');
   // With a progress line on the terminal, each log line first clears it (the next result redraws it).
@@ -139,7 +135,7 @@ export async function applyCommand(options: ApplyOptions): Promise<number> {
     options.logDestination ?? (progress ? { write: (line: string) => options.io.stderr.write(`${CLEAR_LINE}${line}`) } : undefined);
   const logger = createLogger(options.logLevel, logDestination, logFormat);
   const session = openRegistrySession({
-    credentials: credentialStore(options, env),
+    credentials,
     insecureRegistries: options.insecureRegistries,
     concurrency: options.concurrency,
     requestTimeoutMs: options.requestTimeoutMs,
