@@ -6,9 +6,6 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   DEFAULT_CERTS_DIR,
-  chainStores,
-  defaultCredentialStore,
-  explicitStore,
   openRegistrySession,
   proxyProblem,
   type CredentialStore,
@@ -17,6 +14,7 @@ import {
 } from '../registry/index.js';
 import type { registryOptions } from './common-options.js';
 import type { CommandContext } from './context.js';
+import { credentialStoreFor } from './credential-options.js';
 import { UsageError } from './exit-codes.js';
 import type { createLogger } from './logger.js';
 import type { FlagsOf } from './options.js';
@@ -38,6 +36,13 @@ export async function checkRegistryFlags(flags: RegistryFlags, context: CommandC
   if ((flags.username === undefined) !== (flags.passwordStdin === undefined)) {
     throw new UsageError(`--username and --password-stdin go together: pipe the password in, e.g. \`echo "$PW" | retag ${command} --username me --password-stdin FILE\``);
   }
+  if (flags.registry !== undefined && flags.username === undefined) {
+    throw new UsageError('--registry names the registry --username/--password-stdin are for; give them too, or use --authfile for several registries');
+  }
+  if (flags.registry !== undefined && !HOST_PORT.test(flags.registry)) {
+    throw new UsageError(`--registry takes HOST or HOST:PORT as in image names (registry.lab:5000, docker.io), not "${flags.registry.slice(0, 100)}"`);
+  }
+  if (flags.authfile !== undefined && flags.authfile.trim() === '') throw new UsageError('--authfile was given an empty file name (an unset variable?)');
   const notHost = (flags.insecureRegistry ?? []).find((value) => !HOST_PORT.test(value));
   if (notHost !== undefined) {
     throw new UsageError(`--insecure-registry takes HOST or HOST:PORT as in image names (registry.lab:5000), not "${notHost.slice(0, 100)}"`);
@@ -74,12 +79,21 @@ function retryOverrides(env: NodeJS.ProcessEnv): { baseDelayMs: number } | undef
   return env.RETAG_RETRY_BASE_MS !== undefined && Number.isInteger(value) && value >= 0 ? { baseDelayMs: value } : undefined;
 }
 
-function credentialStore(flags: RegistryFlags, checked: CheckedRegistryFlags, env: NodeJS.ProcessEnv): CredentialStore {
-  const fromConfig = defaultCredentialStore(env);
-  if (flags.username !== undefined && checked.password !== undefined) {
-    return chainStores([explicitStore(flags.username, checked.password), fromConfig]);
-  }
-  return fromConfig;
+/** The run's credential store (--authfile, --username/--password-stdin for --registry, docker config). */
+export function cliCredentials(
+  images: readonly { registry: string }[],
+  flags: RegistryFlags,
+  checked: CheckedRegistryFlags,
+  context: CommandContext,
+): Promise<CredentialStore> {
+  return credentialStoreFor(images, {
+    username: flags.username,
+    password: checked.password,
+    registry: flags.registry,
+    authFile: flags.authfile,
+    cwd: context.cwd,
+    env: context.env,
+  });
 }
 
 /**
@@ -95,11 +109,12 @@ export function openCliSession(
   flags: RegistryFlags & { concurrency: number },
   checked: CheckedRegistryFlags,
   context: CommandContext,
+  credentials: CredentialStore,
   logger: ReturnType<typeof createLogger>,
 ): RegistrySession {
   const { env } = context;
   return openRegistrySession({
-    credentials: credentialStore(flags, checked, env),
+    credentials,
     insecureRegistries: flags.insecureRegistry ?? [],
     concurrency: flags.concurrency,
     requestTimeoutMs: flags.requestTimeout * 1000,

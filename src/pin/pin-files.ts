@@ -53,9 +53,11 @@ export interface PinOptions {
   mode: PinMode;
   cwd?: string;
   concurrency: number;
-  resolveSource(entry: ImageEntry): Promise<SourceAnswer>;
-  /** called once with every source to resolve, before the first (token batching) */
-  plan?(entries: readonly ImageEntry[]): void;
+  /**
+   * Called once the files are valid, with every distinct source: sets up the registry access
+   * (credentials depend on the images' registries) and returns the lookup.
+   */
+  resolver(sources: readonly ImageEntry[]): Promise<(entry: ImageEntry) => Promise<SourceAnswer>>;
 }
 
 /** One source is resolved once, however many entries and files name it. */
@@ -154,13 +156,13 @@ export async function pinFiles(files: string[], options: PinOptions): Promise<Pi
 
   const sources = new Map<string, ImageEntry>();
   for (const entry of loaded.entries) if (!sources.has(sourceKey(entry))) sources.set(sourceKey(entry), entry);
-  options.plan?.([...sources.values()]);
+  const resolveSource = await options.resolver([...sources.values()]);
   const limit = pLimit(Math.max(1, options.concurrency));
   const answers = new Map<string, SourceAnswer>();
   await Promise.all(
     [...sources].map(([key, entry]) =>
       limit(async () => {
-        answers.set(key, await options.resolveSource(entry));
+        answers.set(key, await resolveSource(entry));
       }),
     ),
   );

@@ -6,7 +6,7 @@ import { hasPending, matchesPattern, runRetag, runSucceeded, type ImageResult, t
 import type { CommandContext } from '../context.js';
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { createLogger } from '../logger.js';
-import { openCliSession } from '../registry-session.js';
+import { cliCredentials, openCliSession } from '../registry-session.js';
 import { renderProblemsText, renderValidationJson, renderValidationMarkdown, renderRunJson, renderRunMarkdown, renderRunText, type OutputFormat } from '../render.js';
 import type { ApplyFlags } from './apply-definition.js';
 import { checkApplyFlags, checkSelection } from './apply-preflight.js';
@@ -39,12 +39,13 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
     return EXIT_USAGE;
   }
   const targets = checkSelection(loaded.entries, files, flags, checked);
+  const credentials = await cliCredentials(targets, flags, checked, context);
   const progress = io.stderr.isTTY === true && targets.length > PROGRESS_MIN_IMAGES;
   const logFormat = flags.logFormat ?? (context.logDestination === undefined && io.stderr.isTTY ? 'pretty' : 'json');
   // With a progress line on the terminal, each log line first clears it (the next result redraws it).
   const logDestination = context.logDestination ?? (progress ? { write: (line: string) => io.stderr.write(`${CLEAR_LINE}${line}`) } : undefined);
   const logger = createLogger(flags.logLevel, logDestination, logFormat);
-  const session = openCliSession(flags, checked, context, logger);
+  const session = openCliSession(flags, checked, context, credentials, logger);
   let done = 0;
   const { dryRun, repush } = checked;
   logger.info(

@@ -3,6 +3,7 @@
 import { applyDefinition } from './apply-definition.js';
 import type { CommandDefinition } from './definition.js';
 import { pinDefinition } from './pin-definition.js';
+import { refsDefinition } from './refs-definition.js';
 import { validateDefinition } from './validate-definition.js';
 
-export const COMMANDS: readonly CommandDefinition[] = [validateDefinition, applyDefinition, pinDefinition];
+export const COMMANDS: readonly CommandDefinition[] = [validateDefinition, applyDefinition, pinDefinition, refsDefinition];

@@ -37,7 +37,7 @@ function lookup(answers: Record<string, SourceAnswer>) {
 async function pin(text: string, mode: PinMode, answers: Record<string, SourceAnswer>) {
   const dir = await tempFiles({ 'tags.yaml': text });
   const source = lookup(answers);
-  const result = await pinFiles(['tags.yaml'], { mode, cwd: dir, concurrency: 4, resolveSource: source.resolveSource });
+  const result = await pinFiles(['tags.yaml'], { mode, cwd: dir, concurrency: 4, resolver: () => Promise.resolve(source.resolveSource) });
   return { dir, result, asked: source.asked, after: await readFile(join(dir, 'tags.yaml'), 'utf8') };
 }
 
@@ -93,7 +93,7 @@ describe('pinFiles', () => {
     await chmod(join(dir, 'real.yaml'), 0o640);
     await symlink('real.yaml', join(dir, 'link.yaml'));
     const source = lookup({ 'build-a': { found: true, digest: D1 }, 'build-b': { found: true, digest: D1 } });
-    await pinFiles(['link.yaml'], { mode: 'add', cwd: dir, concurrency: 1, resolveSource: source.resolveSource });
+    await pinFiles(['link.yaml'], { mode: 'add', cwd: dir, concurrency: 1, resolver: () => Promise.resolve(source.resolveSource) });
     const bytes = await readFile(join(dir, 'real.yaml'));
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(bytes.toString('utf8')).toContain(`build-a\r\n    src_digest: ${D1}\r\n`);
