@@ -40,6 +40,23 @@ export function isManifestPath(path: string): boolean {
   return /^\/v2\/.+\/manifests\/[^/]+$/.test(path.split('?')[0] ?? '');
 }
 
+/** The most requests that were waiting for their answer at the same moment. */
+export function maxOpenAtOnce(requests: readonly ProxiedRequest[]): number {
+  const events = requests.flatMap((r) => [
+    { at: r.receivedAt, change: 1 },
+    { at: r.answeredAt === 0 ? Infinity : r.answeredAt, change: -1 },
+  ]);
+  // at equal times, close before open: touching intervals did not overlap
+  events.sort((a, b) => a.at - b.at || a.change - b.change);
+  let open = 0;
+  let most = 0;
+  for (const event of events) {
+    open += event.change;
+    most = Math.max(most, open);
+  }
+  return most;
+}
+
 export async function startLatencyProxy(options: LatencyProxyOptions): Promise<LatencyProxy> {
   const target = new URL(options.target);
   // Keep-alive to the registry so the proxy itself does not add connection set-up to the figures.
