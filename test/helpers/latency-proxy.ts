@@ -14,6 +14,8 @@ export interface ProxiedRequest {
   receivedAt: number;
   /** performance.now() when the answer was sent back; 0 until then */
   answeredAt: number;
+  /** the scheme of the Authorization header sent (`Basic`, `Bearer`), never its value */
+  authScheme?: string;
 }
 
 export interface LatencyProxyOptions {
@@ -64,6 +66,8 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
 
   const forward = (req: IncomingMessage, res: ServerResponse, receivedAt: number): void => {
     const record: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0, upstreamMs: 0, receivedAt, answeredAt: 0 };
+    const scheme = req.headers.authorization?.split(' ')[0];
+    if (scheme) record.authScheme = scheme;
     const forwarded = performance.now();
     res.once('finish', () => {
       record.answeredAt = performance.now();
