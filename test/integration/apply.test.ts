@@ -5,7 +5,6 @@
 // server), never from retag's own log lines: undici may resend a request that was logged once.
 // Request counts of ordinary runs (reruns, token batching) are in request-count.test.ts.
 
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isManifestPath, startLatencyProxy, type LatencyProxy } from '../helpers/latency-proxy.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry-process.js';
