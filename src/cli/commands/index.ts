@@ -1,0 +1,7 @@
+// Every command of the program, in the order `retag --help` lists them. A new command is a
+// `<name>-definition.ts` beside these and one line here.
+import { applyDefinition } from './apply-definition.js';
+import type { CommandDefinition } from './definition.js';
+import { validateDefinition } from './validate-definition.js';
+
+export const COMMANDS: readonly CommandDefinition[] = [validateDefinition, applyDefinition];
