@@ -2,21 +2,15 @@
 // is invalid), then retag every image against its registry and report each one.
 
 import { loadTagFiles } from '../../config/index.js';
-import {
-  DEFAULT_CERTS_DIR,
-  chainStores,
-  defaultCredentialStore,
-  explicitStore,
-  openRegistrySession,
-  type CredentialStore,
-} from '../../registry/index.js';
+import { DEFAULT_CERTS_DIR, openRegistrySession } from '../../registry/index.js';
 import { hasPending, matchesPattern, runRetag, runSucceeded, type ImageResult, type RetagTarget } from '../../retag/index.js';
 import type { CommandContext } from '../context.js';
+import { credentialStoreFor } from '../credential-options.js';
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { createLogger } from '../logger.js';
 import { renderProblemsText, renderValidationJson, renderValidationMarkdown, renderRunJson, renderRunMarkdown, renderRunText, type OutputFormat } from '../render.js';
 import type { ApplyFlags } from './apply-definition.js';
-import { checkApplyFlags, checkSelection, type CheckedApply } from './apply-preflight.js';
+import { checkApplyFlags, checkSelection } from './apply-preflight.js';
 
 export interface ApplyInput {
   files: string[];
@@ -37,14 +31,6 @@ function retryOverrides(env: NodeJS.ProcessEnv): { baseDelayMs: number } | undef
 /** A progress line on stderr for long runs on a terminal; nothing otherwise. */
 const PROGRESS_MIN_IMAGES = 20;
 const CLEAR_LINE = '\r\x1b[2K';
-
-function credentialStore(flags: ApplyFlags, checked: CheckedApply, env: NodeJS.ProcessEnv): CredentialStore {
-  const fromConfig = defaultCredentialStore(env);
-  if (flags.username !== undefined && checked.password !== undefined) {
-    return chainStores([explicitStore(flags.username, checked.password), fromConfig]);
-  }
-  return fromConfig;
-}
 
 /**
  * RETAG_TOKEN_SCOPES_PER_REQUEST: repositories per token request (default 25, 1 = a token request
@@ -73,13 +59,21 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
     return EXIT_USAGE;
   }
   const targets = checkSelection(loaded.entries, files, flags, checked);
+  const credentials = await credentialStoreFor(targets, {
+    username: flags.username,
+    password: checked.password,
+    registry: flags.registry,
+    authFile: flags.authfile,
+    cwd: context.cwd,
+    env,
+  });
   const progress = io.stderr.isTTY === true && targets.length > PROGRESS_MIN_IMAGES;
   const logFormat = flags.logFormat ?? (context.logDestination === undefined && io.stderr.isTTY ? 'pretty' : 'json');
   // With a progress line on the terminal, each log line first clears it (the next result redraws it).
   const logDestination = context.logDestination ?? (progress ? { write: (line: string) => io.stderr.write(`${CLEAR_LINE}${line}`) } : undefined);
   const logger = createLogger(flags.logLevel, logDestination, logFormat);
   const session = openRegistrySession({
-    credentials: credentialStore(flags, checked, env),
+    credentials,
     insecureRegistries: flags.insecureRegistry ?? [],
     concurrency: flags.concurrency,
     requestTimeoutMs: flags.requestTimeout * 1000,
