@@ -10,6 +10,7 @@ Examples:
   $ retag validate tag-management/*.yaml
   $ retag apply --dry-run --output markdown stx.4.0-image-tags.yaml >> "$GITHUB_STEP_SUMMARY"
   $ retag apply stx.4.0-image-tags.yaml
+  $ retag refs --tags stx.4.0-image-tags.yaml charts/ playbooks/   # references still on old or floating tags
 
 Run \`retag help <command>\` (or \`retag <command> --help\`) for a command's options and examples.`;
 
@@ -49,3 +50,21 @@ Credentials: --username/--password-stdin go to one registry only (--registry HOS
 Network: HTTPS_PROXY/HTTP_PROXY/NO_PROXY and NODE_EXTRA_CA_CERTS are honoured; CAs in
   /etc/docker/certs.d/<host[:port]>/*.crt are trusted for that registry (folder: $RETAG_CERTS_D).
 Logs: human lines when stderr is a terminal, JSON lines otherwise (--log-format).`;
+
+export const REFS_EXAMPLES = `
+Examples:
+  $ retag refs --tags stx.4.0-image-tags.yaml .                  # check every reference in the tree
+  $ retag refs --tags tags-bullseye.yaml --tags tags-trixie.yaml charts/
+  $ retag refs --tags stx.4.0-image-tags.yaml --fix .            # move them to the tag files' tags
+  $ retag refs --tags tags.yaml --exclude 'docs/**' --output markdown . >> "$GITHUB_STEP_SUMMARY"
+
+Finds name:tag and name@digest in any text (YAML, Jinja, shell, Python, Dockerfiles, Markdown),
+  repository + tag keys in YAML (Helm, Armada image + imageTag, Kustomize, patches), docker short
+  forms, mirror prefixes (registry.local:9001/docker.io/...) and templated registries.
+Statuses: pinned (a tag of the tag files), drift (another fixed tag), floating (no tag, latest,
+  *-latest), unresolved (the tag is a variable), unmanaged (in a managed namespace, in no tag
+  file), ignored (a "retag: ignore" comment on the line or the line before).
+--fix rewrites drift and floating references whose tag is unambiguous (only the tag text
+  changes; each file written atomically); ambiguous ones are listed and left alone.
+Exit codes: 0 no drift or floating reference (outside comments; --all counts comments too);
+  1 there is one (after --fix: one is left); 2 usage or tag-file error (nothing scanned).`;
