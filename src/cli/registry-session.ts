@@ -8,13 +8,12 @@ import {
   DEFAULT_CERTS_DIR,
   openRegistrySession,
   proxyProblem,
-  type CredentialStore,
   type RegistrySession,
   type Secret,
 } from '../registry/index.js';
 import type { registryOptions } from './common-options.js';
 import type { CommandContext } from './context.js';
-import { credentialStoreFor } from './credential-options.js';
+import { credentialsFor, type RunCredentials } from './credential-options.js';
 import { UsageError } from './exit-codes.js';
 import type { createLogger } from './logger.js';
 import type { FlagsOf } from './options.js';
@@ -85,8 +84,8 @@ export function cliCredentials(
   flags: RegistryFlags,
   checked: CheckedRegistryFlags,
   context: CommandContext,
-): Promise<CredentialStore> {
-  return credentialStoreFor(images, {
+): Promise<RunCredentials> {
+  return credentialsFor(images, {
     username: flags.username,
     password: checked.password,
     registry: flags.registry,
@@ -109,12 +108,12 @@ export function openCliSession(
   flags: RegistryFlags & { concurrency: number },
   checked: CheckedRegistryFlags,
   context: CommandContext,
-  credentials: CredentialStore,
+  credentials: RunCredentials,
   logger: ReturnType<typeof createLogger>,
 ): RegistrySession {
   const { env } = context;
   return openRegistrySession({
-    credentials,
+    credentials: credentials.store,
     insecureRegistries: flags.insecureRegistry ?? [],
     concurrency: flags.concurrency,
     requestTimeoutMs: flags.requestTimeout * 1000,
@@ -123,6 +122,7 @@ export function openCliSession(
     extraCa: checked.extraCa,
     certsDir: env.RETAG_CERTS_D || DEFAULT_CERTS_DIR,
     retry: retryOverrides(env),
-    scopesPerTokenRequest: scopesPerTokenRequest(env),
+    // per-repository credential keys: a batched token asked with one account must not serve another's repository
+    scopesPerTokenRequest: credentials.perRepository ? 1 : scopesPerTokenRequest(env),
   });
 }
