@@ -18,6 +18,7 @@ const ANSI: Record<ImageResult['status'], string> = {
   exists: '\x1b[2m', // dim: nothing to do
   conflict: '\x1b[31m', // red: needs a person
   'missing-source': '\x1b[31m',
+  'source-moved': '\x1b[31m',
   failed: '\x1b[31m',
 };
 const RESET = '\x1b[0m';
@@ -37,6 +38,7 @@ export function summaryLine(run: RunResult): string {
     `${s.exists} exist${s.exists === 1 ? 's' : ''}`,
     `${s.conflict} conflict`,
     `${s.missingSource} missing source`,
+    ...(s.sourceMoved > 0 ? [`${s.sourceMoved} source moved`] : []),
     `${s.failed} failed`,
   ];
   if (!run.dryRun && s.pending > 0) parts.splice(1, 0, `${s.pending} pending`);
@@ -51,6 +53,13 @@ function notes(result: ImageResult): string[] {
   if (result.status === 'conflict') out.push(`tag already points at ${result.existingDigest}; retag never overwrites it (--repush to move it)`);
   if (result.status === 'pending' && result.existingDigest) out.push(`--repush: would move the tag from ${result.existingDigest}`);
   if (result.status === 'updated') out.push(`--repush: moved the tag from ${result.existingDigest}`);
+  if (result.status === 'source-moved') {
+    out.push(
+      `${result.target.source} now points at ${result.digest}, not at the pinned src_digest ${result.target.srcDigest}; ` +
+        'nothing was written: review the new build, then `retag pin --update` the tag file',
+    );
+  }
+  if (result.note) out.push(result.note);
   if (result.error) out.push(result.error);
   return out;
 }
@@ -81,6 +90,14 @@ function code(text: string): string {
   return text === '' ? '' : `\`${text.replace(/`/g, "'")}\``;
 }
 
+/** For a reviewer: which source digest the tag file pins, and whether this run compared it. */
+function pinNote(result: ImageResult): string[] {
+  const pinned = result.target.srcDigest;
+  if (pinned === undefined || result.status === 'source-moved') return [];
+  const how = result.sourceChecked ? 'checked' : result.status === 'exists' ? 'not re-read (the tag already holds it)' : 'not re-read';
+  return [`src_digest ${shortDigest(pinned)} ${how}`];
+}
+
 /** GitHub-flavoured markdown, for a Gerrit comment or $GITHUB_STEP_SUMMARY. */
 export function renderRunMarkdown(run: RunResult): string {
   const title = run.dryRun ? '### retag plan (dry-run, nothing written)' : '### retag result';
@@ -91,7 +108,7 @@ export function renderRunMarkdown(run: RunResult): string {
       code(r.target.tag),
       code(r.target.source),
       code(shortDigest(r.digest)),
-      cell(notes(r).join('; ')),
+      cell([...notes(r), ...pinNote(r)].join('; ')),
     ].join(' | '),
   );
   const table = ['| status | image | tag | from src_build_tag | digest | note |', '| --- | --- | --- | --- | --- | --- |', ...rows.map((row) => `| ${row} |`)];
@@ -108,6 +125,8 @@ export function renderRunJson(run: RunResult): string {
       source: r.target.source,
       status: r.status,
       digest: r.digest ?? null,
+      ...(r.target.srcDigest ? { srcDigest: r.target.srcDigest, srcDigestChecked: r.sourceChecked === true } : {}),
+      ...(r.note ? { note: r.note } : {}),
       ...(r.existingDigest ? { existingDigest: r.existingDigest } : {}),
       ...(r.mediaType ? { mediaType: r.mediaType } : {}),
       ...(r.error ? { error: r.error } : {}),

@@ -229,7 +229,15 @@ export class RegistryClient {
     const said = details.length > 0 ? `: ${details.map((d) => [d.code, d.message].filter(Boolean).join(' ')).join('; ')}` : '';
     const base = { status: response.status, registry: ref.registry, request: { method, url }, details };
     const status = response.status;
-    if (status === 401 || status === 403) {
+    // Registries word "this tag may not be written" differently: ECR 400 TAG_INVALID "... cannot be
+    // overwritten because the repository is immutable", Harbor 412, Quay/Artifactory 409 or a 403
+    // "tag ... already exists". The run then looks at the tag once (a race with another writer).
+    const immutable =
+      method === 'PUT' &&
+      (status === 409 ||
+        status === 412 ||
+        details.some((d) => d.code === 'TAG_INVALID' || /cannot be overwritten|immutable|already exists/i.test(d.message ?? '')));
+    if ((status === 401 || status === 403) && !immutable) {
       // Anonymous access refused: say where credentials were looked for, not "refused".
       const lookup = await this.auth.credentialsFor(ref.registry, ref.repository);
       if (!lookup.credential) return this.auth.missingCredentials(ref.registry, lookup);
@@ -240,11 +248,6 @@ export class RegistryClient {
         { ...base, code: 'UNAUTHORIZED' },
       );
     }
-    const immutable =
-      method === 'PUT' &&
-      (status === 409 ||
-        status === 412 ||
-        details.some((d) => d.code === 'TAG_INVALID' || /cannot be overwritten|immutable/i.test(d.message ?? '')));
     if (immutable) {
       return new RegistryError(
         `${ref.registry} refuses to create or move the tag ${where} (${status}${said}); the repository has immutable tags ` +

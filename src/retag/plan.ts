@@ -18,11 +18,8 @@ import type { ImageStatus, RetagTarget } from './types.js';
 
 export type Lookup = { found: true; digest: string } | { found: false };
 
-/**
- * `source-moved`: src_build_tag no longer points at the pinned srcDigest; nothing is written.
- * (The pin work turns it into an image status of its own; until then retag-image.ts reports it failed.)
- */
-export type PlanStatus = ImageStatus | 'source-moved';
+/** `source-moved`: src_build_tag no longer points at the pinned srcDigest; nothing is written. */
+export type PlanStatus = ImageStatus;
 
 export interface Decision {
   status: PlanStatus;
@@ -31,11 +28,13 @@ export interface Decision {
   mediaType?: string;
   /** why the image failed, when the plan itself refuses it (a schema 1 source) */
   error?: string;
+  /** what a reader must know beyond the status (a race lost to another writer, a credential warning) */
+  note?: string;
 }
 
 /** One manifest request; `reference` is a tag or a digest. */
 export type PlanRequest =
-  | { kind: 'head'; role: 'target' | 'source'; reference: string }
+  | { kind: 'head'; role: 'target' | 'source' | 'recheck'; reference: string }
   | { kind: 'get'; reference: string }
   | { kind: 'put'; tag: string };
 
@@ -45,6 +44,13 @@ export interface Answers {
   source?: ManifestHead;
   manifest?: Manifest | null;
   stored?: string;
+  /**
+   * The PUT was refused as a write onto an existing tag (immutable tag, 409/412, TAG_INVALID,
+   * "already exists") or lost with its connection: the registry's reason. The tag is then looked
+   * at once more (`recheck`, a HEAD that failed reads as not found) and never PUT again.
+   */
+  refused?: string;
+  recheck?: ManifestHead;
 }
 
 export type Step = { send: PlanRequest[] } | { done: Decision };
@@ -61,6 +67,13 @@ export interface PlanOptions {
    * with the target's. Unknown or false: a new tag costs HEAD, GET, PUT and nothing more.
    */
   likelyExists?: boolean;
+  /**
+   * The credentials were not granted push on this repository (the token's access claim): apply
+   * fails the image before any GET of the source (Docker Hub counts each as a pull) with this
+   * message; a dry-run still says pending, with the message as a warning. HEADs still go out, so
+   * tags that already exist are reported as they are.
+   */
+  pushDenied?: string;
 }
 
 /**
@@ -108,7 +121,15 @@ export function nextStep(answers: Answers, options: PlanOptions): Step {
     const early = srcDigest ? options.likelyExists === false : options.dryRun || options.repush === true || options.likelyExists === true;
     return early ? send(headTarget, headSource) : send(headTarget);
   }
-  return srcDigest ? pinnedStep(answers, options, srcDigest) : tagStep(answers, options, answers.target);
+  const step = srcDigest ? pinnedStep(answers, options, srcDigest) : tagStep(answers, options, answers.target);
+  if (options.pushDenied && 'done' in step && step.done.status === 'pending') return done({ ...step.done, note: options.pushDenied });
+  return step;
+}
+
+/** With a pinned srcDigest: whether the answers compared src_build_tag (HEAD) or the pinned bytes (GET) with it. */
+export function sourceWasChecked(answers: Answers, options: Pick<PlanOptions, 'srcDigest'>): boolean | undefined {
+  if (options.srcDigest === undefined) return undefined;
+  return answers.source !== undefined || (answers.manifest ?? undefined) !== undefined;
 }
 
 /** The source is known by its tag only. */
@@ -149,7 +170,8 @@ function pinnedStep(answers: Answers, options: PlanOptions, pinned: string): Ste
   const { source } = answers;
   if (!source) {
     // apply fetches the pinned bytes in the same round: a moved source then costs a wasted GET, rare
-    return dryRun || answers.manifest !== undefined ? send(headSource) : send(headSource, { kind: 'get', reference: pinned });
+    const getToo = !dryRun && answers.manifest === undefined && options.pushDenied === undefined;
+    return getToo ? send(headSource, { kind: 'get', reference: pinned }) : send(headSource);
   }
   const existingDigest = existing.found ? { existingDigest: existing.digest } : {};
   if (!source.found) return done({ status: 'missing-source', ...existingDigest });
@@ -163,6 +185,8 @@ function pinnedStep(answers: Answers, options: PlanOptions, pinned: string): Ste
 /** GET the source (by tag or pinned digest), then PUT the same bytes unless `decide` says otherwise. */
 function copy(answers: Answers, options: PlanOptions, reference: string, decide: (digest: string) => Decision): Step {
   const { manifest } = answers;
+  // No pull that cannot lead to a push.
+  if (manifest === undefined && options.pushDenied) return done({ status: 'failed', error: options.pushDenied });
   if (manifest === undefined) return send({ kind: 'get', reference });
   if (manifest === null) return done({ status: 'missing-source', ...(answers.target?.found ? { existingDigest: answers.target.digest } : {}) });
   if (options.srcDigest && manifest.digest !== options.srcDigest) {
@@ -171,7 +195,26 @@ function copy(answers: Answers, options: PlanOptions, reference: string, decide:
   }
   const decision = { ...decide(manifest.digest), mediaType: manifest.mediaType };
   if (decision.status === 'exists' || answers.stored !== undefined) return done(decision);
+  if (answers.refused !== undefined) {
+    if (!answers.recheck) return send({ kind: 'head', role: 'recheck', reference: options.target.tag });
+    return done({ ...decideAfterRefusal(answers.refused, answers.recheck, manifest.digest, answers.target), mediaType: manifest.mediaType });
+  }
   return send({ kind: 'put', tag: options.target.tag });
+}
+
+const ANOTHER_WRITER = 'created meanwhile by another writer';
+
+/**
+ * A PUT refused or lost, and the tag looked at once more: a race ends in the truth. The tag holds
+ * the source's digest: `exists` (another run got there first). Another digest that was not there
+ * before: `conflict`. Otherwise (still missing, or a --repush move refused on a tag that did not
+ * change): `failed` with the registry's reason. Never a second PUT.
+ */
+export function decideAfterRefusal(reason: string, recheck: ManifestHead, sourceDigest: string, before: ManifestHead | undefined): Decision {
+  if (recheck.found && recheck.digest === sourceDigest) return { status: 'exists', digest: sourceDigest, note: ANOTHER_WRITER };
+  const unchanged = recheck.found && before?.found === true && before.digest === recheck.digest;
+  if (recheck.found && !unchanged) return { status: 'conflict', digest: sourceDigest, existingDigest: recheck.digest, note: ANOTHER_WRITER };
+  return { status: 'failed', digest: sourceDigest, error: reason };
 }
 
 /**

@@ -3,8 +3,9 @@
 
 import type { Access } from '../registry/auth.js';
 import type { Manifest, ManifestHead } from '../registry/client.js';
+import { RegistryError } from '../registry/errors.js';
 import type { ImageReference } from '../registry/reference.js';
-import { nextStep, type Answers, type Decision, type PlanOptions, type PlanRequest } from './plan.js';
+import { nextStep, sourceWasChecked, type Answers, type Decision, type PlanOptions, type PlanRequest } from './plan.js';
 import type { ImageResult, RetagTarget } from './types.js';
 
 /** The registry operations a retag needs; RegistryClient implements it, unit tests fake it. */
@@ -25,14 +26,19 @@ export interface RetagImageOptions extends Omit<PlanOptions, 'target'> {
   signal?: AbortSignal;
 }
 
-function resultOf(target: RetagTarget, decision: Decision): ImageResult {
-  const { status, ...rest } = decision;
-  if (status === 'source-moved') {
-    // until the pin work gives it a status of its own: a failure, nothing written
-    const pinned = `${target.registry}/${target.repository}:${target.source}`;
-    return { target, status: 'failed', ...rest, error: `${pinned} now points at ${decision.digest ?? '?'}, not at the pinned src_digest; nothing was written` };
-  }
-  return { target, status, ...rest };
+function resultOf(target: RetagTarget, decision: Decision, answers: Answers): ImageResult {
+  const checked = sourceWasChecked(answers, target);
+  return { target, ...decision, ...(checked === undefined ? {} : { sourceChecked: checked }) };
+}
+
+/**
+ * A PUT the registry refused as a write onto an existing tag, or whose answer was lost with its
+ * connection: the plan looks at the tag once more instead of failing at once (a race with another
+ * writer). Anything else (401, 5xx after retries, a digest mismatch) fails the image as it is.
+ */
+function refusedWrite(error: unknown): string | undefined {
+  if (!(error instanceof RegistryError)) return undefined;
+  return error.code === 'IMMUTABLE_TAG' || error.status === 0 ? error.message : undefined;
 }
 
 export async function retagImage(target: RetagTarget, registry: ManifestRegistry, options: RetagImageOptions): Promise<ImageResult> {
@@ -42,18 +48,27 @@ export async function retagImage(target: RetagTarget, registry: ManifestRegistry
   const plan: PlanOptions = { ...rest, target };
   const answers: Answers = {};
   const perform = async (request: PlanRequest): Promise<void> => {
-    if (request.kind === 'head') {
+    if (request.kind === 'head' && request.role === 'recheck') {
+      // a recheck that cannot be read leaves the refusal as the answer
+      answers.recheck = await registry.headManifest(ref, request.reference, access, signal).catch((): ManifestHead => ({ found: false }));
+    } else if (request.kind === 'head') {
       answers[request.role] = await registry.headManifest(ref, request.reference, access, signal);
     } else if (request.kind === 'get') {
       answers.manifest = (await registry.getManifest(ref, request.reference, access, signal)) ?? null;
     } else {
-      answers.stored = await registry.putManifest(ref, request.tag, answers.manifest!, signal);
+      try {
+        answers.stored = await registry.putManifest(ref, request.tag, answers.manifest!, signal);
+      } catch (error) {
+        const refused = signal?.aborted ? undefined : refusedWrite(error);
+        if (refused === undefined) throw error;
+        answers.refused = refused;
+      }
     }
   };
   try {
     for (;;) {
       const step = nextStep(answers, plan);
-      if ('done' in step) return resultOf(target, step.done);
+      if ('done' in step) return resultOf(target, step.done, answers);
       await Promise.all(step.send.map(perform));
     }
   } catch (error) {

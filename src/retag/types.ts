@@ -13,7 +13,7 @@ export interface RetagTarget {
   srcDigest?: string;
 }
 
-export const STATUSES = ['created', 'updated', 'pending', 'exists', 'conflict', 'missing-source', 'failed'] as const;
+export const STATUSES = ['created', 'updated', 'pending', 'exists', 'conflict', 'missing-source', 'source-moved', 'failed'] as const;
 export type ImageStatus = (typeof STATUSES)[number];
 
 export interface ImageResult {
@@ -25,6 +25,14 @@ export interface ImageResult {
   existingDigest?: string;
   mediaType?: string;
   error?: string;
+  /**
+   * Set when the tag file pins src_digest: whether this run compared src_build_tag with it (a HEAD
+   * of the source, or the GET by digest). False when the target already held the pinned digest,
+   * which needs no look at the source.
+   */
+  sourceChecked?: boolean;
+  /** why the image ended as it did when that is not obvious, e.g. "created meanwhile by another writer" */
+  note?: string;
 }
 
 export interface Summary {
@@ -35,6 +43,8 @@ export interface Summary {
   exists: number;
   conflict: number;
   missingSource: number;
+  /** src_build_tag no longer points at the pinned src_digest */
+  sourceMoved: number;
   failed: number;
 }
 
