@@ -30,6 +30,8 @@ interface CachedToken {
   access?: JwtAccess[];
   /** fetched for several repositories' scopes at once */
   shared?: boolean;
+  /** the JWT's `access` claim, whatever the token was fetched for (grantedActions) */
+  claims?: JwtAccess[];
 }
 
 export interface AuthenticatorOptions {
@@ -211,6 +213,22 @@ export class Authenticator {
     }
     const token = await this.token(registry, auth, scopeOf(repository, access), signal);
     return `Bearer ${token}`;
+  }
+
+  /**
+   * The actions the token for a repository grants, read from its JWT `access` claim; undefined
+   * when that cannot be known (anonymous or Basic registry, an opaque token). Fetches the token
+   * the run would fetch anyway (pull,push for apply), so a refusal of push is known before any
+   * manifest is read: Docker Hub counts every manifest GET as a pull.
+   */
+  async grantedActions(registry: string, repository: string, access: Access, signal?: AbortSignal): Promise<string[] | undefined> {
+    const auth = await this.learn(registry, signal);
+    if (auth.scheme !== 'bearer') return undefined;
+    const scope = scopeOf(repository, access);
+    await this.token(registry, auth, scope, signal);
+    const cached = await this.tokens.get(`${registry}|${scope}`)?.catch(() => undefined);
+    if (cached?.claims === undefined) return undefined;
+    return cached.claims.filter((entry) => entry.type === 'repository' && entry.name === repository).flatMap((entry) => entry.actions);
   }
 
   /** Forget a token the registry refused (expired early, revoked), so the next call fetches anew. */
@@ -407,7 +425,9 @@ export class Authenticator {
     const lifetimeMs = seconds * 1000;
     const expiresAt = this.now() + lifetimeMs - Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 2);
     // Only a token shared by several scopes needs to say what it grants.
-    return scopes.length > 1 ? { token, expiresAt, access: jwtAccess(token), shared: true } : { token, expiresAt };
+    const claims = jwtAccess(token);
+    const read = claims === undefined ? {} : { claims };
+    return scopes.length > 1 ? { token, expiresAt, access: claims, shared: true, ...read } : { token, expiresAt, ...read };
   }
 
   missingCredentials(registry: string, lookup: CredentialLookup): RegistryError {

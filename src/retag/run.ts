@@ -7,6 +7,11 @@ import { summarise } from './summary.js';
 import type { ImageResult, RetagTarget, RunResult } from './types.js';
 
 export interface RunOptions {
+  /**
+   * The credentials may not push to this image's repository (read before the run from the token's
+   * access claim): the message, and whether even pull is missing (then no request is sent at all).
+   */
+  pushDenied?: (target: RetagTarget) => { message: string; noPull: boolean } | undefined;
   dryRun: boolean;
   concurrency: number;
   /** once aborted, no new image starts; the ones under way go on */
@@ -53,7 +58,14 @@ export async function runRetag(targets: RetagTarget[], registry: ManifestRegistr
         if (signal?.aborted) {
           return { target, status: 'failed', error: 'not started: the run was interrupted; rerun to finish' };
         }
+        const denied = options.pushDenied?.(target);
+        if (denied?.noPull && !options.dryRun) {
+          const refused: ImageResult = { target, status: 'failed', error: denied.message };
+          options.onResult?.(refused);
+          return refused;
+        }
         const result = await retagImage(target, registry, {
+          ...(denied && !options.dryRun ? { pushDenied: denied.message } : {}),
           dryRun: options.dryRun,
           repush: options.repush?.(target) ?? false,
           likelyExists: guess.likelyExists,

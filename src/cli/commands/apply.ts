@@ -2,6 +2,7 @@
 // is invalid), then retag every image against its registry and report each one.
 
 import { loadTagFiles } from '../../config/index.js';
+import type { RegistrySession } from '../../registry/index.js';
 import { hasPending, matchesPattern, runRetag, runSucceeded, type ImageResult, type RetagTarget } from '../../retag/index.js';
 import type { CommandContext } from '../context.js';
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
@@ -10,6 +11,7 @@ import { cliCredentials, openCliSession } from '../registry-session.js';
 import { renderProblemsText, renderValidationJson, renderValidationMarkdown, renderRunJson, renderRunMarkdown, renderRunText, type OutputFormat } from '../render.js';
 import type { ApplyFlags } from './apply-definition.js';
 import { checkApplyFlags, checkSelection } from './apply-preflight.js';
+import { checkPushGrants, verdictFor, type GrantVerdict } from './push-grants.js';
 
 export interface ApplyInput {
   files: string[];
@@ -20,6 +22,14 @@ export interface ApplyInput {
 /** A progress line on stderr for long runs on a terminal; nothing otherwise. */
 const PROGRESS_MIN_IMAGES = 20;
 const CLEAR_LINE = '\r\x1b[2K';
+
+/** The push grants of every repository of the run, each refusal said once on stderr. */
+async function grantsBeforeRun(session: RegistrySession, targets: RetagTarget[], context: CommandContext): Promise<Map<string, GrantVerdict>> {
+  session.client.plan(targets, 'pull,push');
+  const grants = await checkPushGrants(session, targets, context.abortSignal);
+  for (const verdict of grants.values()) context.io.stderr.write(`retag: ${verdict.message}\n`);
+  return grants;
+}
 
 function render(format: OutputFormat, run: Parameters<typeof renderRunText>[0], colour: boolean): string {
   if (format === 'json') return renderRunJson(run);
@@ -54,7 +64,10 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
     'retag run starting',
   );
   try {
+    // apply only: a dry-run's token asks for pull alone, so it cannot tell whether push would be granted
+    const grants = dryRun ? new Map<string, GrantVerdict>() : await grantsBeforeRun(session, targets, context);
     const run = await runRetag(targets, session.client, {
+      pushDenied: (target: RetagTarget) => verdictFor(grants, target),
       dryRun,
       concurrency: flags.concurrency,
       signal: context.signal,

@@ -1,0 +1,56 @@
+// No pulls that cannot lead to a push (issue 10). With token auth, the token apply fetches anyway
+// (pull,push) says in its `access` claim what was granted. A repository whose token lacks push
+// gets one message, and its images go to the plan with `pushDenied`: HEADs still tell which tags
+// exist, but no manifest is read (Docker Hub counts each GET as a pull) and none written. Without
+// even pull, its images fail before any request. Registries without tokens, or with opaque ones,
+// are left to the run (a refusal then comes from the registry itself).
+
+import type { RegistrySession } from '../../registry/index.js';
+import type { RetagTarget } from '../../retag/index.js';
+
+export interface GrantVerdict {
+  /** the image's error, naming the account and the repository */
+  message: string;
+  /** not even pull: nothing can be asked about the repository's tags */
+  noPull: boolean;
+}
+
+const repositoryKey = (target: Pick<RetagTarget, 'registry' | 'repository'>) => `${target.registry}/${target.repository}`;
+
+async function accountOf(session: RegistrySession, registry: string, repository: string): Promise<string> {
+  const lookup = await session.authenticator.credentialsFor(registry, repository);
+  const credential = lookup.credential;
+  if (credential === undefined) return 'anonymous access (no credentials found)';
+  const user = credential.username;
+  return `${user === undefined ? 'the credentials' : `account ${user}`} from ${lookup.source ?? 'the configured store'}`;
+}
+
+/**
+ * Each repository of the run at most once: the verdicts of those whose token lacks push, by
+ * `registry/repository`. A token that cannot be had is no verdict: the run reports that refusal.
+ */
+export async function checkPushGrants(session: RegistrySession, targets: readonly RetagTarget[], signal?: AbortSignal): Promise<Map<string, GrantVerdict>> {
+  const verdicts = new Map<string, GrantVerdict>();
+  const seen = new Set<string>();
+  for (const target of targets) {
+    const key = repositoryKey(target);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const granted = await session.authenticator.grantedActions(target.registry, target.repository, 'pull,push', signal).catch(() => undefined);
+    if (granted === undefined || granted.includes('push') || granted.includes('*')) continue;
+    const noPull = !granted.includes('pull');
+    const account = await accountOf(session, target.registry, target.repository);
+    const what = granted.length === 0 ? 'no access' : `only ${granted.join(',')}`;
+    verdicts.set(key, {
+      noPull,
+      message:
+        `${account} may not push to ${key} (its token grants ${what}); nothing was ${noPull ? 'asked' : 'read'} or written for this repository: ` +
+        `use credentials that may push (docker login ${target.registry}, --authfile, or --username/--password-stdin)`,
+    });
+  }
+  return verdicts;
+}
+
+export function verdictFor(verdicts: Map<string, GrantVerdict>, target: RetagTarget): GrantVerdict | undefined {
+  return verdicts.get(repositoryKey(target));
+}
