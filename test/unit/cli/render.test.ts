@@ -72,7 +72,7 @@ describe('renderRunText: one error shared by several images', () => {
     );
     expect(text.split(refused)).toHaveLength(2); // once
     expect(text).toContain(`2 images failed with: ${refused}\n`);
-    expect(text).toMatch(/r\.example\/c:v1 +<- build-1 +-\n    GET answered 500\n/);
+    expect(text).toMatch(/r\.example\/c:v1 +<- build-1 +-\n {4}GET answered 500\n/);
   });
 });
 
