@@ -59,7 +59,9 @@ export class Authenticator {
    * Only a hint: a repository never planned still gets its token when first asked for.
    */
   plan(registry: string, repositories: Iterable<string>, access: Access): void {
-    this.scopes.plan(registry, [...repositories].map((repository) => scopeOf(repository, access)));
+    // a scope that already has a token (apply's push-grant check fetched it) is not planned again
+    const scopes = [...repositories].map((repository) => scopeOf(repository, access)).filter((scope) => !this.cache.has(`${registry}|${scope}`));
+    this.scopes.plan(registry, scopes);
   }
 
   /**
