@@ -95,7 +95,9 @@ Credentials, first found wins: --username/--password-stdin; the docker config
   ($DOCKER_CONFIG/config.json or ~/.docker/config.json): credHelpers, credsStore, auths;
   $REGISTRY_AUTH_FILE or $XDG_RUNTIME_DIR/containers/auth.json.
 Network: HTTPS_PROXY/HTTP_PROXY/NO_PROXY and NODE_EXTRA_CA_CERTS are honoured; CAs in
-  /etc/docker/certs.d/<host[:port]>/*.crt are trusted for that registry (folder: $RETAG_CERTS_D).
+  /etc/docker/certs.d/<host[:port]>/*.crt are trusted for that registry, and client.cert +
+  client.key there are presented to it (folder: $RETAG_CERTS_D). Loopback and --insecure-registry
+  hosts: HTTPS without certificate checks first, plain HTTP if they do not speak TLS.
 Logs: human lines when stderr is a terminal, JSON lines otherwise (--log-format).`;
 
 interface ApplyFlags {
@@ -113,6 +115,7 @@ interface ApplyFlags {
   repush?: string[];
   failOnPending?: boolean;
   caFile?: string;
+  tlsVerify: boolean;
 }
 
 export interface MainDependencies {
@@ -173,9 +176,10 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
     .addOption(outputOption())
     .addOption(new Option('--log-level <level>', 'log detail on stderr (debug shows each request)').choices(LOG_LEVELS).default('warn'))
     .addOption(new Option('--log-format <format>', 'json lines, or pretty human lines (default: pretty on a terminal, json otherwise)').choices(LOG_FORMATS))
-    .option('--insecure-registry <host[:port]>', 'use plain HTTP for this registry (repeatable); loopback hosts always do', collect, [])
+    .option('--insecure-registry <host[:port]>', 'no certificate checks for this registry, and plain HTTP if it does not speak TLS (repeatable); loopback hosts always', collect, [])
     .option('--request-timeout <seconds>', 'give up on a request with no answer after this long', positiveInteger(3600), 30)
     .option('--ca-file <file>', 'PEM CA certificates trusted for every registry, on top of the system ones')
+    .option('--tls-verify <bool>', 'false: do not check TLS certificates of any registry (test registries only; skopeo\'s flag)', tlsVerifyValue, true)
     .option('--username <name>', 'registry user name, with --password-stdin')
     .option('--password-stdin', 'read the password or token from standard input (never from argv)')
     .addHelpText('after', APPLY_EXAMPLES)
@@ -204,6 +208,7 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
         repush: splitNames(flags.repush ?? []),
         failOnPending: flags.failOnPending === true,
         caFile: flags.caFile,
+        tlsVerify: flags.tlsVerify,
         insecureRegistries: flags.insecureRegistry,
         requestTimeoutMs: flags.requestTimeout * 1000,
         username: flags.username,
@@ -235,6 +240,12 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
     if (process.env.RETAG_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return EXIT_IMAGES_FAILED;
   }
+}
+
+/** --tls-verify=false or --tls-verify false (skopeo's spelling); true and false only. */
+function tlsVerifyValue(value: string): boolean {
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new InvalidArgumentError('give true or false, as in --tls-verify=false');
 }
 
 /** How long requests in flight may take to finish after SIGINT/SIGTERM before they are aborted. */

@@ -40,6 +40,8 @@ export interface ApplyOptions {
   failOnPending?: boolean;
   /** --ca-file: a PEM file trusted for every registry */
   caFile?: string;
+  /** --tls-verify=false: no certificate checks for any registry (a warning on stderr says so) */
+  tlsVerify?: boolean;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   io: CommandIo;
@@ -131,6 +133,9 @@ export async function applyCommand(options: ApplyOptions): Promise<number> {
       return EXIT_USAGE;
     }
   }
+  if (options.tlsVerify === false) {
+    options.io.stderr.write('retag: warning: --tls-verify=false: TLS certificates of every registry in this run are not checked; use it for test registries only\n');
+  }
   const targets = only.selected;
   const progress = options.io.stderr.isTTY === true && targets.length > PROGRESS_MIN_IMAGES;
   const logFormat = options.logFormat ?? (options.logDestination === undefined && options.io.stderr.isTTY ? 'pretty' : 'json');
@@ -146,6 +151,7 @@ export async function applyCommand(options: ApplyOptions): Promise<number> {
     logger,
     env,
     extraCa,
+    tlsVerify: options.tlsVerify,
     certsDir: env.RETAG_CERTS_D || DEFAULT_CERTS_DIR,
     retry: retryOverrides(env),
     scopesPerTokenRequest: scopesPerTokenRequest(env),
