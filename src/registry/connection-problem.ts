@@ -83,13 +83,27 @@ const CLIENT_CERT_CODES = new Set([
   'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
 ]);
 
+/** Whether the server spoke TLS and refused or was refused over a certificate (so it does speak TLS). */
+export function isCertificateFailure(error: unknown): boolean {
+  const code = errorCode(error);
+  return code in CERT_REASONS || CLIENT_CERT_CODES.has(code);
+}
+
+/** A client-certificate refusal in words, wherever it surfaced (TLS 1.3 reports it on the first read). */
+export function clientCertificateReason(error: unknown): string | undefined {
+  const code = errorCode(error);
+  if (!CLIENT_CERT_CODES.has(code)) return undefined;
+  return `the registry refused the TLS connection (${code.replace(/^ERR_SSL_/, '').toLowerCase().replaceAll('_', ' ')}): it asks for a client certificate it trusts`;
+}
+
 /** The error a certificate failure becomes, or undefined when `error` is not one. */
 export function certificateProblem(error: unknown, host: string, certsDir: string, through = ''): ConnectionProblem | undefined {
   const code = errorCode(error);
   const reason = CERT_REASONS[code];
   if (reason) {
     // Node: "Hostname/IP does not match certificate's altnames: Host: x. is not in the cert's altnames: DNS:y"
-    const names = /altnames: ([^]*)$/.exec((error as Error).message ?? '')?.[1];
+    const message = (error as Error).message ?? '';
+    const names = message.includes('altnames: ') ? message.split('altnames: ').at(-1) : undefined;
     const detail = code === 'ERR_TLS_CERT_ALTNAME_INVALID' && names ? ` (it names ${names.slice(0, 200)})` : '';
     return new ConnectionProblem(
       `the TLS certificate of ${host}${through} is not trusted: ${reason}${detail}. ` +
@@ -98,12 +112,9 @@ export function certificateProblem(error: unknown, host: string, certsDir: strin
       { code, cause: error },
     );
   }
-  if (CLIENT_CERT_CODES.has(code)) {
-    return new ConnectionProblem(
-      `${host}${through} refused the TLS handshake (${code.replace(/^ERR_SSL_/, '').toLowerCase().replaceAll('_', ' ')}): ` +
-        `it asks for a client certificate it trusts; put client.cert and client.key in ${certsDir}/${host}/`,
-      { code, cause: error },
-    );
+  const clientReason = clientCertificateReason(error);
+  if (clientReason) {
+    return new ConnectionProblem(`${host}${through}: ${clientReason}; put client.cert and client.key in ${certsDir}/${host}/`, { code, cause: error });
   }
   return undefined;
 }

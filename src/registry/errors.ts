@@ -2,7 +2,7 @@
 // shape): the HTTP status (0 when no answer came), the request without credentials, and the
 // registry's own words. Messages are built here, so no caller can put a secret into one.
 
-import { ConnectionProblem } from './connection-problem.js';
+import { ConnectionProblem, clientCertificateReason } from './connection-problem.js';
 
 export type RegistryErrorCode =
   | 'NETWORK' // no answer: refused, reset, DNS, TLS
@@ -68,6 +68,8 @@ export function describeNetworkError(error: unknown): { code: RegistryErrorCode;
   // the connectors (dispatcher.ts) already said where and in which phase, in words
   const problem = error instanceof ConnectionProblem ? error : (error as { cause?: unknown } | undefined)?.cause;
   if (problem instanceof ConnectionProblem) return { code: problem.timedOut ? 'TIMEOUT' : 'NETWORK', reason: problem.message };
+  const clientReason = clientCertificateReason(error);
+  if (clientReason) return { code: 'NETWORK', reason: `${clientReason}; put client.cert and client.key in the registry's certs.d folder (/etc/docker/certs.d/HOST:PORT/)` };
   const err = error as { code?: string | number; name?: string; message?: string; cause?: { code?: string | number; message?: string } };
   // A DOMException AbortError carries the numeric legacy code 20, not a string.
   if (err.name === 'AbortError' || err.code === 20) return { code: 'NETWORK', reason: 'request aborted' };

@@ -8,6 +8,7 @@
 //   HTTPS stays HTTPS: it does not allow plain HTTP anywhere --insecure-registry does not.
 
 import type { Dispatcher } from 'undici';
+import { isCertificateFailure } from './connection-problem.js';
 import { describeNetworkError } from './errors.js';
 import { apiHost, hostnameOf, isLoopbackHost } from './reference.js';
 
@@ -83,6 +84,12 @@ export class TlsPolicy {
       this.options.logger?.info({ registry, scheme: 'https', verify: false }, `${registry}: HTTPS without certificate checks (${why})`);
     } catch (error) {
       if (signal?.aborted) throw error;
+      if (isCertificateFailure(error)) {
+        // TLS spoken, a certificate refused (a client certificate wanted): HTTPS it is, and the
+        // requests that follow fail with that reason rather than with plain HTTP's confusion
+        this.decided.set(registry, 'https');
+        return;
+      }
       // Not TLS (the usual answer of a plain-HTTP server to a TLS hello), or nothing at all: the
       // plain-HTTP ping that follows says which, with its own retries and error message.
       this.decided.set(registry, 'http');
