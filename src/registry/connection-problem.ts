@@ -85,6 +85,7 @@ const CLIENT_CERT_CODES = new Set([
 
 /** Whether the server spoke TLS and refused or was refused over a certificate (so it does speak TLS). */
 export function isCertificateFailure(error: unknown): boolean {
+  if (error instanceof ConnectionProblem) return error.code in CERT_REASONS || CLIENT_CERT_CODES.has(error.code);
   const code = errorCode(error);
   return code in CERT_REASONS || CLIENT_CERT_CODES.has(code);
 }

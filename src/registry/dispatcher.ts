@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import { rootCertificates, type ConnectionOptions } from 'node:tls';
 import type { Dispatcher, Pool, buildConnector } from 'undici';
 import { clientCertificate, DEFAULT_CERTS_DIR, hostCas } from './certs-d.js';
-import { certificateProblem, ConnectionProblem, duration, isTimeout, proxyRefusal } from './connection-problem.js';
+import { certificateProblem, ConnectionProblem, duration, errorCode, isCertificateFailure, isTimeout, proxyRefusal } from './connection-problem.js';
 import { undici } from './undici-parts.js';
 
 export { DEFAULT_CERTS_DIR, hostCas } from './certs-d.js';
@@ -54,10 +54,20 @@ export interface ConnectionStats {
 }
 
 const STATS = new WeakMap<Dispatcher, ConnectionStats>();
+const EXPLAIN = new WeakMap<Dispatcher, (error: unknown, url: string) => unknown>();
 
 /** The counts of a dispatcher made by createDispatcher (zeros for any other). */
 export function connectionStats(dispatcher: Dispatcher): ConnectionStats {
   return { ...(STATS.get(dispatcher) ?? { connections: 0, tunnels: 0 }) };
+}
+
+/**
+ * A request's failure with what its connections saw: a registry that closes every connection
+ * right after the TLS handshake refused our client certificate (or its absence). TLS 1.3 says so
+ * in an alert after the handshake, which undici may report as "other side closed".
+ */
+export function explainFailure(dispatcher: Dispatcher, error: unknown, url: string): unknown {
+  return EXPLAIN.get(dispatcher)?.(error, url) ?? error;
 }
 
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'] as const;
@@ -114,6 +124,8 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
   const certsDir = options.certsDir ?? DEFAULT_CERTS_DIR;
   const extraCa = options.extraCa ?? [];
   const stats: ConnectionStats = { connections: 0, tunnels: 0 };
+  /** per host[:port], the client-certificate alert a server sent after a TLS handshake */
+  const refusedClientCert = new Map<string, ConnectionProblem>();
   let nodeExtra: string[] | undefined;
   // Giving `ca` replaces Node's default trust store, so it is rebuilt: the bundled roots, the
   // NODE_EXTRA_CA_CERTS file Node would have added, then ours.
@@ -160,6 +172,12 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
       connect(params, (...args) => {
         const [error, socket] = args;
         if (error) return callback(explain(error, origin, through), null);
+        if (origin.protocol === 'https:') {
+          socket.prependOnceListener('error', (alert: Error) => {
+            const problem = isCertificateFailure(alert) ? certificateProblem(alert, hostPort(origin), certsDir, through) : undefined;
+            if (problem) refusedClientCert.set(origin.host, problem);
+          });
+        }
         if (proxy) stats.tunnels += 1;
         else stats.connections += 1;
         options.logger?.debug(
@@ -198,6 +216,13 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     dispatcher = new undici.Agent({ factory: (origin) => proxyAgentFor(new URL(String(origin))) });
   }
   STATS.set(dispatcher, stats);
+  EXPLAIN.set(dispatcher, (error, url) => {
+    if (error instanceof ConnectionProblem) return error;
+    const host = new URL(url).host;
+    const refusal = refusedClientCert.get(host);
+    const code = errorCode(error);
+    return refusal && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || isCertificateFailure(error)) ? refusal : error;
+  });
   return dispatcher;
 
   function proxyAgentFor(origin: URL): Dispatcher {

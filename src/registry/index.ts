@@ -4,7 +4,7 @@
 import { Authenticator } from './auth.js';
 import { RegistryClient } from './client.js';
 import type { CredentialStore } from './credentials.js';
-import { connectionStats, createDispatcher } from './dispatcher.js';
+import { connectionStats, createDispatcher, explainFailure } from './dispatcher.js';
 import type { RetryPolicy } from './retry.js';
 import { TlsPolicy, isInsecureHost, verifiesCertificate, type PolicyLogger } from './tls-policy.js';
 import { createTransport, type RequestLogger, type Transport } from './transport.js';
@@ -53,6 +53,7 @@ export function openRegistrySession(options: RegistrySessionOptions): RegistrySe
   const tls = new TlsPolicy({
     ...rules,
     dispatcher,
+    explain: (error, url) => explainFailure(dispatcher, error, url),
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     ...(logger?.info ? { logger: { info: (fields, message) => logger.info?.(fields, message) } } : {}),
   });
@@ -61,6 +62,7 @@ export function openRegistrySession(options: RegistrySessionOptions): RegistrySe
     logger: options.logger,
     dispatcher,
     retry: options.retry,
+    explainError: (error, url) => explainFailure(dispatcher, error, url),
   });
   const authenticator = new Authenticator({
     transport,

@@ -42,6 +42,8 @@ export interface TlsPolicyOptions extends TlsRules {
   dispatcher: Dispatcher;
   requestTimeoutMs: number;
   logger?: PolicyLogger;
+  /** what the connections saw of a failure (dispatcher.ts explainFailure) */
+  explain?: (error: unknown, url: string) => unknown;
 }
 
 export class TlsPolicy {
@@ -82,8 +84,9 @@ export class TlsPolicy {
       await response.body.dump();
       this.decided.set(registry, 'https');
       this.options.logger?.info({ registry, scheme: 'https', verify: false }, `${registry}: HTTPS without certificate checks (${why})`);
-    } catch (error) {
-      if (signal?.aborted) throw error;
+    } catch (failure) {
+      if (signal?.aborted) throw failure;
+      const error = this.options.explain?.(failure, origin) ?? failure;
       if (isCertificateFailure(error)) {
         // TLS spoken, a certificate refused (a client certificate wanted): HTTPS it is, and the
         // requests that follow fail with that reason rather than with plain HTTP's confusion
