@@ -1,56 +1,21 @@
 // `retag apply [--dry-run] FILE...`: validate every file first (exit 2 and no request when any
 // is invalid), then retag every image against its registry and report each one.
 
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { loadTagFiles } from '../../config/index.js';
-import {
-  DEFAULT_CERTS_DIR,
-  chainStores,
-  defaultCredentialStore,
-  explicitStore,
-  openRegistrySession,
-  proxyProblem,
-  type CredentialStore,
-  type Secret,
-} from '../../registry/index.js';
-import { hasPending, matchesPattern, runRetag, runSucceeded, selectTargets, type ImageResult, type RetagTarget } from '../../retag/index.js';
+import { DEFAULT_CERTS_DIR, openRegistrySession } from '../../registry/index.js';
+import { hasPending, matchesPattern, runRetag, runSucceeded, type ImageResult, type RetagTarget } from '../../retag/index.js';
+import type { CommandContext } from '../context.js';
+import { credentialStoreFor } from '../credential-options.js';
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
-import type { CommandIo } from '../io.js';
-import { createLogger, type LogFormat, type LogLevel } from '../logger.js';
+import { createLogger } from '../logger.js';
 import { renderProblemsText, renderValidationJson, renderValidationMarkdown, renderRunJson, renderRunMarkdown, renderRunText, type OutputFormat } from '../render.js';
+import type { ApplyFlags } from './apply-definition.js';
+import { checkApplyFlags, checkSelection } from './apply-preflight.js';
 
-export interface ApplyOptions {
+export interface ApplyInput {
   files: string[];
-  dryRun: boolean;
-  concurrency: number;
-  output: OutputFormat;
-  logLevel: LogLevel;
-  /** json lines, or one human line per entry; default: pretty when stderr is a TTY */
-  logFormat?: LogFormat;
-  insecureRegistries: string[];
-  requestTimeoutMs?: number;
-  username?: string;
-  password?: Secret;
-  /** --only: wildcard patterns or last path components; none means every image */
-  only?: string[];
-  /** --repush: images (same matching as --only) whose existing tag is moved to the source's digest */
-  repush?: string[];
-  /** --fail-on-pending: exit 1 when any tag is still pending (a dry-run in CI) */
-  failOnPending?: boolean;
-  /** --ca-file: a PEM file trusted for every registry */
-  caFile?: string;
-  /** --tls-verify=false: no certificate checks for any registry (a warning on stderr says so) */
-  tlsVerify?: boolean;
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-  io: CommandIo;
-  /** aborted on SIGINT/SIGTERM: no new image starts */
-  signal?: AbortSignal;
-  /** aborted a grace period later: requests still in flight are given up */
-  abortSignal?: AbortSignal;
-  /** where logs go; stderr unless a test captures them */
-  logDestination?: NodeJS.WritableStream;
+  flags: ApplyFlags;
+  context: CommandContext;
 }
 
 /**
@@ -67,14 +32,6 @@ function retryOverrides(env: NodeJS.ProcessEnv): { baseDelayMs: number } | undef
 const PROGRESS_MIN_IMAGES = 20;
 const CLEAR_LINE = '\r\x1b[2K';
 
-function credentialStore(options: ApplyOptions, env: NodeJS.ProcessEnv): CredentialStore {
-  const fromConfig = defaultCredentialStore(env);
-  if (options.username !== undefined && options.password !== undefined) {
-    return chainStores([explicitStore(options.username, options.password), fromConfig]);
-  }
-  return fromConfig;
-}
-
 /**
  * RETAG_TOKEN_SCOPES_PER_REQUEST: repositories per token request (default 25, 1 = a token request
  * per repository). A tuning knob for realms that limit scopes, and how the benchmark compares both.
@@ -90,92 +47,68 @@ function render(format: OutputFormat, run: Parameters<typeof renderRunText>[0], 
   return renderRunText(run, { colour });
 }
 
-export async function applyCommand(options: ApplyOptions): Promise<number> {
-  const env = options.env ?? process.env;
-  const loaded = await loadTagFiles(options.files, { cwd: options.cwd });
+export async function applyCommand({ files, flags, context }: ApplyInput): Promise<number> {
+  const { env, io } = context;
+  const checked = await checkApplyFlags(files, flags, context);
+  const loaded = await loadTagFiles(files, { cwd: context.cwd });
   if (loaded.problems.length > 0) {
-    options.io.stderr.write(renderProblemsText(loaded.problems));
+    io.stderr.write(renderProblemsText(loaded.problems));
     // A job that reads the report (`> result.json`, `>> $GITHUB_STEP_SUMMARY`) gets the problems too.
-    if (options.output === 'json') options.io.stdout.write(renderValidationJson(loaded));
-    if (options.output === 'markdown') options.io.stdout.write(renderValidationMarkdown(loaded));
+    if (flags.output === 'json') io.stdout.write(renderValidationJson(loaded));
+    if (flags.output === 'markdown') io.stdout.write(renderValidationMarkdown(loaded));
     return EXIT_USAGE;
   }
-  const only = selectTargets(loaded.entries, options.only ?? []);
-  const repushPatterns = options.repush ?? [];
-  // --repush names images of this run: one outside --only would silently do nothing.
-  const repushUnmatched = selectTargets(only.selected, repushPatterns).unmatched;
-  const unmatched = [...only.unmatched.map((p) => `--only ${p}`), ...repushUnmatched.map((p) => `--repush ${p}`)];
-  if (unmatched.length > 0) {
-    const scope = repushUnmatched.length > 0 && (options.only ?? []).length > 0 ? ' (--repush names images among those --only selects)' : '';
-    options.io.stderr.write(
-      `retag: ${unmatched.join(', ')} matched no image in ${options.files.join(', ')}${scope}; ` +
-        'give a name as written in the tag file (`*` matches any characters) or its last path component\n',
-    );
-    return EXIT_USAGE;
-  }
-  const badProxy = proxyProblem(env);
-  if (badProxy) {
-    options.io.stderr.write(`retag: ${badProxy}\n`);
-    return EXIT_USAGE;
-  }
-  let extraCa: string[] = [];
-  if (options.caFile !== undefined) {
-    try {
-      extraCa = [await readFile(resolve(options.cwd ?? process.cwd(), options.caFile), 'utf8')];
-      // Node takes any text as a CA without complaint; a wrong file would surface as TLS errors on every image.
-      if (!extraCa[0]!.includes('-----BEGIN CERTIFICATE-----')) {
-        options.io.stderr.write(`retag: --ca-file ${options.caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----); give a PEM file of CA certificates\n`);
-        return EXIT_USAGE;
-      }
-    } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      options.io.stderr.write(`retag: --ca-file ${options.caFile} cannot be read (${reason}); give a PEM file of CA certificates\n`);
-      return EXIT_USAGE;
-    }
-  }
-  if (options.tlsVerify === false) {
-    options.io.stderr.write('retag: warning: --tls-verify=false: TLS certificates of every registry in this run are not checked; use it for test registries only\n');
-  }
-  const targets = only.selected;
-  const progress = options.io.stderr.isTTY === true && targets.length > PROGRESS_MIN_IMAGES;
-  const logFormat = options.logFormat ?? (options.logDestination === undefined && options.io.stderr.isTTY ? 'pretty' : 'json');
+  const targets = checkSelection(loaded.entries, files, flags, checked);
+  const credentials = await credentialStoreFor(targets, {
+    username: flags.username,
+    password: checked.password,
+    registry: flags.registry,
+    authFile: flags.authfile,
+    cwd: context.cwd,
+    env,
+  });
+  const progress = io.stderr.isTTY === true && targets.length > PROGRESS_MIN_IMAGES;
+  const logFormat = flags.logFormat ?? (context.logDestination === undefined && io.stderr.isTTY ? 'pretty' : 'json');
   // With a progress line on the terminal, each log line first clears it (the next result redraws it).
-  const logDestination =
-    options.logDestination ?? (progress ? { write: (line: string) => options.io.stderr.write(`${CLEAR_LINE}${line}`) } : undefined);
-  const logger = createLogger(options.logLevel, logDestination, logFormat);
+  const logDestination = context.logDestination ?? (progress ? { write: (line: string) => io.stderr.write(`${CLEAR_LINE}${line}`) } : undefined);
+  const logger = createLogger(flags.logLevel, logDestination, logFormat);
+  if (flags.tlsVerify === false) {
+    io.stderr.write('retag: warning: --tls-verify=false: TLS certificates of every registry in this run are not checked; use it for test registries only\n');
+  }
   const session = openRegistrySession({
-    credentials: credentialStore(options, env),
-    insecureRegistries: options.insecureRegistries,
-    concurrency: options.concurrency,
-    requestTimeoutMs: options.requestTimeoutMs,
+    credentials,
+    insecureRegistries: flags.insecureRegistry ?? [],
+    concurrency: flags.concurrency,
+    requestTimeoutMs: flags.requestTimeout * 1000,
     logger,
     env,
-    extraCa,
-    tlsVerify: options.tlsVerify,
+    extraCa: checked.extraCa,
+    tlsVerify: flags.tlsVerify,
     certsDir: env.RETAG_CERTS_D || DEFAULT_CERTS_DIR,
     retry: retryOverrides(env),
     scopesPerTokenRequest: scopesPerTokenRequest(env),
   });
   let done = 0;
+  const { dryRun, repush } = checked;
   logger.info(
     // startupMs: since the process started (node, modules, tag files), for the benchmark
-    { images: targets.length, dryRun: options.dryRun, concurrency: options.concurrency, startupMs: Math.round(performance.now()) },
+    { images: targets.length, dryRun, concurrency: flags.concurrency, startupMs: Math.round(performance.now()) },
     'retag run starting',
   );
   try {
     const run = await runRetag(targets, session.client, {
-      dryRun: options.dryRun,
-      concurrency: options.concurrency,
-      signal: options.signal,
-      requestSignal: options.abortSignal,
-      repush: (target: RetagTarget) => repushPatterns.some((pattern) => matchesPattern(target.name, pattern)),
+      dryRun,
+      concurrency: flags.concurrency,
+      signal: context.signal,
+      requestSignal: context.abortSignal,
+      repush: (target: RetagTarget) => repush.some((pattern) => matchesPattern(target.name, pattern)),
       onResult: (result: ImageResult) => {
         logger.info({ image: `${result.target.name}:${result.target.tag}`, status: result.status }, 'image done');
         done += 1;
-        if (progress) options.io.stderr.write(`${CLEAR_LINE}retag: ${done}/${targets.length} images`);
+        if (progress) io.stderr.write(`${CLEAR_LINE}retag: ${done}/${targets.length} images`);
       },
     });
-    if (progress) options.io.stderr.write(CLEAR_LINE);
+    if (progress) io.stderr.write(CLEAR_LINE);
     logger.info(
       {
         requests: session.transport.stats.requests,
@@ -185,11 +118,11 @@ export async function applyCommand(options: ApplyOptions): Promise<number> {
       },
       'retag run finished',
     );
-    const colour = options.io.stdout.isTTY === true && !env.NO_COLOR;
-    options.io.stdout.write(render(options.output, run, colour));
+    const colour = io.stdout.isTTY === true && !env.NO_COLOR;
+    io.stdout.write(render(flags.output, run, colour));
     if (!runSucceeded(run)) return EXIT_IMAGES_FAILED;
-    if (options.failOnPending && hasPending(run)) {
-      options.io.stderr.write(`retag: ${run.summary.pending} tag${run.summary.pending === 1 ? ' is' : 's are'} still pending (--fail-on-pending)\n`);
+    if (flags.failOnPending && hasPending(run)) {
+      io.stderr.write(`retag: ${run.summary.pending} tag${run.summary.pending === 1 ? ' is' : 's are'} still pending (--fail-on-pending)\n`);
       return EXIT_IMAGES_FAILED;
     }
     return EXIT_OK;

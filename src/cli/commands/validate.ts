@@ -1,30 +1,33 @@
 // `retag validate FILE...`: load, check and report; never touches a network.
 
 import { loadTagFiles } from '../../config/index.js';
+import { refuseEmptyFileNames } from '../argv-guards.js';
+import type { CommandContext } from '../context.js';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
-import type { CommandIo } from '../io.js';
-import { renderProblemsText, renderValidationJson, renderValidationMarkdown, renderValidationText, type OutputFormat } from '../render.js';
+import { renderProblemsText, renderValidationJson, renderValidationMarkdown, renderValidationText } from '../render.js';
+import type { ValidateFlags } from './validate-definition.js';
 
-export interface ValidateOptions {
+export interface ValidateInput {
   files: string[];
-  output: OutputFormat;
-  cwd?: string;
-  io: CommandIo;
+  flags: ValidateFlags;
+  context: CommandContext;
 }
 
-export async function validateCommand(options: ValidateOptions): Promise<number> {
-  const loaded = await loadTagFiles(options.files, { cwd: options.cwd });
+export async function validateCommand({ files, flags, context }: ValidateInput): Promise<number> {
+  refuseEmptyFileNames(files);
+  const { io } = context;
+  const loaded = await loadTagFiles(files, { cwd: context.cwd });
   const failed = loaded.problems.length > 0;
-  if (options.output === 'json') {
-    options.io.stdout.write(renderValidationJson(loaded));
-  } else if (options.output === 'markdown') {
+  if (flags.output === 'json') {
+    io.stdout.write(renderValidationJson(loaded));
+  } else if (flags.output === 'markdown') {
     // problems go in the table too: the markdown is what a reviewer reads
-    options.io.stdout.write(renderValidationMarkdown(loaded));
-    if (failed) options.io.stderr.write(renderProblemsText(loaded.problems));
+    io.stdout.write(renderValidationMarkdown(loaded));
+    if (failed) io.stderr.write(renderProblemsText(loaded.problems));
   } else if (!failed) {
-    options.io.stdout.write(renderValidationText(loaded));
+    io.stdout.write(renderValidationText(loaded));
   } else {
-    options.io.stderr.write(renderProblemsText(loaded.problems));
+    io.stderr.write(renderProblemsText(loaded.problems));
   }
   return failed ? EXIT_USAGE : EXIT_OK;
 }
