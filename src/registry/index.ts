@@ -12,6 +12,7 @@ import { createTransport, type RequestLogger, type Transport } from './transport
 export interface RegistrySessionOptions {
   credentials: CredentialStore;
   insecureRegistries?: string[];
+  /** images at once; each may have two requests in flight (its target's and source's HEADs) */
   concurrency?: number;
   requestTimeoutMs?: number;
   /** info: the TLS decision for each loopback or --insecure-registry registry, once */
@@ -41,7 +42,9 @@ export function openRegistrySession(options: RegistrySessionOptions): RegistrySe
   const insecure = options.insecureRegistries ?? [];
   const rules = { insecureRegistries: insecure, tlsVerify: options.tlsVerify ?? true };
   const dispatcher = createDispatcher({
-    connections: options.concurrency,
+    // An image's two HEADs go out together (one round trip, src/retag/plan.ts), each on a
+    // connection of its own: HTTP/1.1 servers answer pipelined requests one after the other.
+    connections: 2 * (options.concurrency ?? 8),
     requestTimeoutMs: options.requestTimeoutMs,
     env: options.env,
     extraCa: options.extraCa,

@@ -5,7 +5,7 @@ import { loadTagFiles } from '../../config/index.js';
 import { DEFAULT_CERTS_DIR, openRegistrySession } from '../../registry/index.js';
 import { hasPending, matchesPattern, runRetag, runSucceeded, type ImageResult, type RetagTarget } from '../../retag/index.js';
 import type { CommandContext } from '../context.js';
-import { credentialStoreFor } from '../credential-options.js';
+import { credentialsFor } from '../credential-options.js';
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { createLogger } from '../logger.js';
 import { renderProblemsText, renderValidationJson, renderValidationMarkdown, renderRunJson, renderRunMarkdown, renderRunText, type OutputFormat } from '../render.js';
@@ -59,7 +59,7 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
     return EXIT_USAGE;
   }
   const targets = checkSelection(loaded.entries, files, flags, checked);
-  const credentials = await credentialStoreFor(targets, {
+  const credentials = await credentialsFor(targets, {
     username: flags.username,
     password: checked.password,
     registry: flags.registry,
@@ -76,7 +76,7 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
     io.stderr.write('retag: warning: --tls-verify=false: TLS certificates of every registry in this run are not checked; use it for test registries only\n');
   }
   const session = openRegistrySession({
-    credentials,
+    credentials: credentials.store,
     insecureRegistries: flags.insecureRegistry ?? [],
     concurrency: flags.concurrency,
     requestTimeoutMs: flags.requestTimeout * 1000,
@@ -86,7 +86,7 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
     tlsVerify: flags.tlsVerify,
     certsDir: env.RETAG_CERTS_D || DEFAULT_CERTS_DIR,
     retry: retryOverrides(env),
-    scopesPerTokenRequest: scopesPerTokenRequest(env),
+    scopesPerTokenRequest: credentials.perRepository ? 1 : scopesPerTokenRequest(env),
   });
   let done = 0;
   const { dryRun, repush } = checked;
