@@ -77,7 +77,9 @@ describe('through a CONNECT proxy', () => {
     return { ...result, run: JSON.parse(result.stdout) as JsonRun, seconds: (performance.now() - started) / 1000 };
   }
 
-  it('keeps tunnels alive: --concurrency 4, 40 images, at most 4 tunnels to the registry and 1 to the token service', async () => {
+  // The budget per registry is 2 x --concurrency connections (an image's two HEADs go out
+  // together, src/registry/index.ts); tunnels are connections like any other.
+  it('keeps tunnels alive: --concurrency 4, 40 images, at most 2 x 4 tunnels to the registry and 1 to the token service', async () => {
     const p = await proxy();
     const result = await apply('forty.yaml', p.url, ['--concurrency', '4', '--log-level', 'debug']);
     expect(result.run.images.map((i) => i.status)).toEqual(Array(40).fill('created'));
@@ -85,7 +87,7 @@ describe('through a CONNECT proxy', () => {
     const toRegistry = p.seen.filter((s) => s === `CONNECT ${registryName}`).length;
     const toToken = p.seen.filter((s) => s === `CONNECT ${tokenName}`).length;
     expect(toRegistry).toBeGreaterThan(0);
-    expect(toRegistry).toBeLessThanOrEqual(4);
+    expect(toRegistry).toBeLessThanOrEqual(2 * 4);
     expect(toToken).toBe(1);
     expect(p.seen).toHaveLength(toRegistry + toToken);
     // the debug log: one line per tunnel, and the reuse in one line at the end
