@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWwwAuthenticate } from '../../../src/registry/www-authenticate.js';
+import { parseWwwAuthenticate } from '../../../src/registry/auth/www-authenticate.js';
 
 describe('parseWwwAuthenticate', () => {
   it.each([
