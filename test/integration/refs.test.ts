@@ -1,9 +1,10 @@
 // `retag refs` through the real binary: exit codes 0/1/2, the three output formats, comments and
 // --all, and --fix rewriting files on disk. No registry: refs contacts none.
-import { readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runBinary, tagFile, tempFiles } from '../helpers/run-cli.js';
+import { PROJECT_ROOT, runBinary, tagFile, tempFiles } from '../helpers/run-cli.js';
 
 const TAGS = tagFile([
   { name: 'docker.io/starlingx/dex', src_build_tag: 'master-centos-stable-20200204T162546Z.0', tag: 'stx.4.0-v2.14.0-1' },
@@ -108,5 +109,24 @@ describe('retag refs (binary)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Usage: retag refs \[options\] <path\.\.\.>/);
     expect(result.stdout).toMatch(/Examples:[\s\S]*--fix[\s\S]*Exit codes: 0/);
+  });
+});
+
+describe("README's refs examples run as written", () => {
+  it('the report on examples/refs is the one README shows', async () => {
+    const readme = await readFile(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const block = /\$ retag refs --tags examples\/stx\.4\.0-image-tags\.yaml examples\/refs\n([\s\S]*?)```/.exec(readme);
+    expect(block).not.toBeNull();
+    const result = await runBinary(['refs', '--tags', 'examples/stx.4.0-image-tags.yaml', 'examples/refs']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(block?.[1]);
+  });
+
+  it('--fix on a copy of examples/refs fixes all that fails the check (exit 0)', async () => {
+    const copy = join(await mkdtemp(join(tmpdir(), 'retag-refs-demo-')), 'refs-demo');
+    await cp(join(PROJECT_ROOT, 'examples', 'refs'), copy, { recursive: true });
+    const result = await runBinary(['refs', '--tags', 'examples/stx.4.0-image-tags.yaml', '--fix', copy]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/--fix changed 2 in 2 files$/m);
   });
 });
