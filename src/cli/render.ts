@@ -143,6 +143,7 @@ export function renderValidationJson(loaded: LoadedTagFiles): string {
       tag: e.tag,
       source: e.source,
       ...(e.srcRef ? { srcRef: e.srcRef } : {}),
+      ...(e.srcDigest ? { srcDigest: e.srcDigest } : {}),
       registry: e.registry,
       repository: e.repository,
       file: e.location.file,

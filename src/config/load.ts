@@ -16,6 +16,8 @@ export interface LoadOptions {
   cwd?: string;
   /** Size limit per file in bytes; default MAX_TAG_FILE_BYTES. */
   maxBytes?: number;
+  /** --require-digest: an entry without src_digest is a problem (teams that adopted the lock). */
+  requireDigest?: boolean;
 }
 
 export interface LoadedTagFiles {
@@ -90,6 +92,20 @@ async function readTextFile(path: string, maxBytes: number): Promise<TextRead> {
   }
 }
 
+/** The problem of an entry without src_digest under --require-digest; nothing when it has one. */
+function unpinned(occurrence: Occurrence): ConfigProblem[] {
+  if (occurrence.entry.srcDigest !== undefined) return [];
+  return [
+    {
+      file: occurrence.location.file,
+      line: occurrence.location.line,
+      path: occurrence.path,
+      image: occurrence.entry.name,
+      message: `src_digest is missing (--require-digest); run \`retag pin ${occurrence.location.file}\` to write the digest of ${occurrence.entry.source}, review it and commit`,
+    },
+  ];
+}
+
 /**
  * Loads and checks tag files. `paths` are reported as given; the same file given twice is read
  * once. Problems never stop the loading: the result holds everything found in all files.
@@ -123,6 +139,7 @@ export async function loadTagFiles(paths: string[], options: LoadOptions = {}): 
     const result = readTagFileText(read.text, file);
     occurrences.push(...result.occurrences);
     own.push(...result.problems);
+    if (options.requireDigest) own.push(...result.occurrences.flatMap(unpinned));
     counts.push({ file, entries: result.occurrences.length });
   });
 

@@ -2,12 +2,11 @@
 // is invalid), then retag every image against its registry and report each one.
 
 import { loadTagFiles } from '../../config/index.js';
-import { DEFAULT_CERTS_DIR, openRegistrySession } from '../../registry/index.js';
 import { hasPending, matchesPattern, runRetag, runSucceeded, type ImageResult, type RetagTarget } from '../../retag/index.js';
 import type { CommandContext } from '../context.js';
-import { credentialsFor } from '../credential-options.js';
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { createLogger } from '../logger.js';
+import { cliCredentials, openCliSession } from '../registry-session.js';
 import { renderProblemsText, renderValidationJson, renderValidationMarkdown, renderRunJson, renderRunMarkdown, renderRunText, type OutputFormat } from '../render.js';
 import type { ApplyFlags } from './apply-definition.js';
 import { checkApplyFlags, checkSelection } from './apply-preflight.js';
@@ -18,28 +17,9 @@ export interface ApplyInput {
   context: CommandContext;
 }
 
-/**
- * TEST-ONLY: RETAG_RETRY_BASE_MS shortens the first retry backoff (milliseconds) so the
- * fault-injection suite, which spawns the real binary, runs in seconds. Not a user setting and
- * not documented in --help; Retry-After and the caps of RETRY_POLICY still apply.
- */
-function retryOverrides(env: NodeJS.ProcessEnv): { baseDelayMs: number } | undefined {
-  const value = Number(env.RETAG_RETRY_BASE_MS);
-  return env.RETAG_RETRY_BASE_MS !== undefined && Number.isInteger(value) && value >= 0 ? { baseDelayMs: value } : undefined;
-}
-
 /** A progress line on stderr for long runs on a terminal; nothing otherwise. */
 const PROGRESS_MIN_IMAGES = 20;
 const CLEAR_LINE = '\r\x1b[2K';
-
-/**
- * RETAG_TOKEN_SCOPES_PER_REQUEST: repositories per token request (default 25, 1 = a token request
- * per repository). A tuning knob for realms that limit scopes, and how the benchmark compares both.
- */
-function scopesPerTokenRequest(env: NodeJS.ProcessEnv): number | undefined {
-  const value = Number(env.RETAG_TOKEN_SCOPES_PER_REQUEST);
-  return Number.isInteger(value) && value >= 1 ? value : undefined;
-}
 
 function render(format: OutputFormat, run: Parameters<typeof renderRunText>[0], colour: boolean): string {
   if (format === 'json') return renderRunJson(run);
@@ -50,7 +30,7 @@ function render(format: OutputFormat, run: Parameters<typeof renderRunText>[0], 
 export async function applyCommand({ files, flags, context }: ApplyInput): Promise<number> {
   const { env, io } = context;
   const checked = await checkApplyFlags(files, flags, context);
-  const loaded = await loadTagFiles(files, { cwd: context.cwd });
+  const loaded = await loadTagFiles(files, { cwd: context.cwd, requireDigest: flags.requireDigest === true });
   if (loaded.problems.length > 0) {
     io.stderr.write(renderProblemsText(loaded.problems));
     // A job that reads the report (`> result.json`, `>> $GITHUB_STEP_SUMMARY`) gets the problems too.
@@ -59,31 +39,13 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
     return EXIT_USAGE;
   }
   const targets = checkSelection(loaded.entries, files, flags, checked);
-  const credentials = await credentialsFor(targets, {
-    username: flags.username,
-    password: checked.password,
-    registry: flags.registry,
-    authFile: flags.authfile,
-    cwd: context.cwd,
-    env,
-  });
+  const credentials = await cliCredentials(targets, flags, checked, context);
   const progress = io.stderr.isTTY === true && targets.length > PROGRESS_MIN_IMAGES;
   const logFormat = flags.logFormat ?? (context.logDestination === undefined && io.stderr.isTTY ? 'pretty' : 'json');
   // With a progress line on the terminal, each log line first clears it (the next result redraws it).
   const logDestination = context.logDestination ?? (progress ? { write: (line: string) => io.stderr.write(`${CLEAR_LINE}${line}`) } : undefined);
   const logger = createLogger(flags.logLevel, logDestination, logFormat);
-  const session = openRegistrySession({
-    credentials: credentials.store,
-    insecureRegistries: flags.insecureRegistry ?? [],
-    concurrency: flags.concurrency,
-    requestTimeoutMs: flags.requestTimeout * 1000,
-    logger,
-    env,
-    extraCa: checked.extraCa,
-    certsDir: env.RETAG_CERTS_D || DEFAULT_CERTS_DIR,
-    retry: retryOverrides(env),
-    scopesPerTokenRequest: credentials.perRepository ? 1 : scopesPerTokenRequest(env),
-  });
+  const session = openCliSession(flags, checked, context, credentials, logger);
   let done = 0;
   const { dryRun, repush } = checked;
   logger.info(

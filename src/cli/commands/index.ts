@@ -2,7 +2,8 @@
 // `<name>-definition.ts` beside these and one line here.
 import { applyDefinition } from './apply-definition.js';
 import type { CommandDefinition } from './definition.js';
+import { pinDefinition } from './pin-definition.js';
 import { refsDefinition } from './refs-definition.js';
 import { validateDefinition } from './validate-definition.js';
 
-export const COMMANDS: readonly CommandDefinition[] = [validateDefinition, applyDefinition, refsDefinition];
+export const COMMANDS: readonly CommandDefinition[] = [validateDefinition, applyDefinition, pinDefinition, refsDefinition];

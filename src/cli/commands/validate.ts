@@ -16,7 +16,7 @@ export interface ValidateInput {
 export async function validateCommand({ files, flags, context }: ValidateInput): Promise<number> {
   refuseEmptyFileNames(files);
   const { io } = context;
-  const loaded = await loadTagFiles(files, { cwd: context.cwd });
+  const loaded = await loadTagFiles(files, { cwd: context.cwd, requireDigest: flags.requireDigest === true });
   const failed = loaded.problems.length > 0;
   if (flags.output === 'json') {
     io.stdout.write(renderValidationJson(loaded));
