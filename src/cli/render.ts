@@ -55,6 +55,13 @@ function notes(result: ImageResult): string[] {
   return out;
 }
 
+/** Errors that more than one image failed with, and how many. */
+function sharedErrors(results: ImageResult[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { error } of results) if (error !== undefined) counts.set(error, (counts.get(error) ?? 0) + 1);
+  return new Map([...counts].filter(([, count]) => count > 1));
+}
+
 export function renderRunText(run: RunResult, style: TextStyle = { colour: false }): string {
   const refs = run.results.map((r) => `${r.target.name}:${r.target.tag}`);
   const widths = {
@@ -62,12 +69,16 @@ export function renderRunText(run: RunResult, style: TextStyle = { colour: false
     ref: Math.max(0, ...refs.map((ref) => ref.length)),
     source: Math.max(0, ...run.results.map((r) => r.target.source.length)),
   };
+  // One error shared by several images (refused credentials, a registry down) is said once, below them.
+  const shared = sharedErrors(run.results);
   const lines = run.results.map((result, i) => {
     const status = result.status.padEnd(widths.status);
     const shown = style.colour ? `${ANSI[result.status]}${status}${RESET}` : status;
     const row = `${shown}  ${refs[i]!.padEnd(widths.ref)}  <- ${result.target.source.padEnd(widths.source)}  ${shortDigest(result.digest)}`;
-    return [row, ...notes(result).map((note) => `    ${note}`)].join('\n');
+    const own = notes(result).filter((note) => note !== result.error || !shared.has(note));
+    return [row, ...own.map((note) => `    ${note}`)].join('\n');
   });
+  for (const [error, count] of shared) lines.push(`${count} images failed with: ${error}`);
   lines.push(summaryLine(run));
   return `${lines.join('\n')}\n`;
 }
