@@ -27,7 +27,7 @@ const CLEAR_LINE = '\r\x1b[2K';
 async function grantsBeforeRun(session: RegistrySession, targets: RetagTarget[], context: CommandContext): Promise<Map<string, GrantVerdict>> {
   session.client.plan(targets, 'pull,push');
   const grants = await checkPushGrants(session, targets, context.abortSignal);
-  for (const verdict of grants.values()) context.io.stderr.write(`retag: ${verdict.message}\n`);
+  for (const verdict of grants.values()) if (verdict.announce) context.io.stderr.write(`retag: ${verdict.message}\n`);
   return grants;
 }
 

@@ -5,7 +5,7 @@
 // even pull, its images fail before any request. Registries without tokens, or with opaque ones,
 // are left to the run (a refusal then comes from the registry itself).
 
-import type { RegistrySession } from '../../registry/index.js';
+import { RegistryError, type RegistrySession } from '../../registry/index.js';
 import type { RetagTarget } from '../../retag/index.js';
 
 export interface GrantVerdict {
@@ -13,6 +13,8 @@ export interface GrantVerdict {
   message: string;
   /** not even pull: nothing can be asked about the repository's tags */
   noPull: boolean;
+  /** said once on stderr (a refused push); a registry that did not answer is in each image's report only */
+  announce: boolean;
 }
 
 const repositoryKey = (target: Pick<RetagTarget, 'registry' | 'repository'>) => `${target.registry}/${target.repository}`;
@@ -32,17 +34,37 @@ async function accountOf(session: RegistrySession, registry: string, repository:
 export async function checkPushGrants(session: RegistrySession, targets: readonly RetagTarget[], signal?: AbortSignal): Promise<Map<string, GrantVerdict>> {
   const verdicts = new Map<string, GrantVerdict>();
   const seen = new Set<string>();
+  /** registries that did not answer: asked once, their images fail with that answer, as the run would */
+  const silent = new Map<string, GrantVerdict>();
   for (const target of targets) {
     const key = repositoryKey(target);
     if (seen.has(key)) continue;
     seen.add(key);
-    const granted = await session.authenticator.grantedActions(target.registry, target.repository, 'pull,push', signal).catch(() => undefined);
+    const unreachable = silent.get(target.registry);
+    if (unreachable) {
+      verdicts.set(key, unreachable);
+      continue;
+    }
+    let granted: string[] | undefined;
+    try {
+      granted = await session.authenticator.grantedActions(target.registry, target.repository, 'pull,push', signal);
+    } catch (error) {
+      // No answer at all (network, timeout, proxy): asking again per repository or once more in
+      // the run would only repeat the wait. Other refusals are left to the run to report.
+      if (error instanceof RegistryError && error.status === 0) {
+        const verdict = { message: error.message, noPull: true, announce: false };
+        silent.set(target.registry, verdict);
+        verdicts.set(key, verdict);
+      }
+      continue;
+    }
     if (granted === undefined || granted.includes('push') || granted.includes('*')) continue;
     const noPull = !granted.includes('pull');
     const account = await accountOf(session, target.registry, target.repository);
     const what = granted.length === 0 ? 'no access' : `only ${granted.join(',')}`;
     verdicts.set(key, {
       noPull,
+      announce: true,
       message:
         `${account} may not push to ${key} (its token grants ${what}); nothing was ${noPull ? 'asked' : 'read'} or written for this repository: ` +
         `use credentials that may push (docker login ${target.registry}, --authfile, or --username/--password-stdin)`,
