@@ -22,7 +22,8 @@ const repositoryKey = (target: Pick<RetagTarget, 'registry' | 'repository'>) => 
 async function accountOf(session: RegistrySession, registry: string, repository: string): Promise<string> {
   const lookup = await session.authenticator.credentialsFor(registry, repository);
   const credential = lookup.credential;
-  if (credential === undefined) return 'anonymous access (no credentials found)';
+  // the same words as a refused anonymous request: where credentials were looked for
+  if (credential === undefined) return `anonymous access (${session.authenticator.missingCredentials(registry, lookup).message})`;
   const user = credential.username;
   return `${user === undefined ? 'the credentials' : `account ${user}`} from ${lookup.source ?? 'the configured store'}`;
 }
