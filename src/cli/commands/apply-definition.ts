@@ -16,6 +16,7 @@ export const APPLY_OPTIONS = {
     '--repush <name[,name...]>',
     "move these images' existing tags to their src_build_tag digest (status updated); same matching as --only (repeatable)",
   ),
+  changes: flag('--changes', 'text and markdown: list only tags that change or need attention; tags that already exist are counted, not listed'),
   failOnPending: flag('--fail-on-pending', 'exit 1 when any tag is still pending (a dry-run in CI that must find nothing to do)'),
   concurrency: integer('--concurrency <n>', 'images processed at once', 64, 8),
   output: outputOption(),

@@ -8,6 +8,7 @@ import type { TagEntry } from '../../config/index.js';
 import { proxyProblem, type Secret } from '../../registry/index.js';
 import { selectTargets, splitNames } from '../../retag/index.js';
 import { refuseEmptyFileNames } from '../argv-guards.js';
+import { logFormatNamed, type LogFormat } from '../choices.js';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { readPasswordFromStdin } from '../password-stdin.js';
@@ -20,6 +21,8 @@ export interface CheckedApply {
   password?: Secret;
   /** --ca-file's PEM text */
   extraCa: string[];
+  /** --log-format, else $RETAG_LOG_FORMAT, else human */
+  logFormat: LogFormat;
 }
 
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$/;
@@ -38,11 +41,23 @@ export async function checkApplyFlags(files: string[], flags: ApplyFlags, contex
   if (flags.repush !== undefined && repush.length < flags.repush.length) {
     throw new UsageError('--repush was given without an image name; give --repush NAME[,NAME...]');
   }
+  if (files.includes('-') && flags.passwordStdin) {
+    throw new UsageError('the tag file - and --password-stdin both read standard input; give the tag file by path');
+  }
+  const logFormat = flags.logFormat ?? logFormatFromEnv(context.env);
   const badProxy = proxyProblem(context.env);
   if (badProxy) throw new UsageError(badProxy);
   const extraCa = flags.caFile === undefined ? [] : [await readCaFile(flags.caFile, context.cwd)];
-  const password = flags.passwordStdin ? await readPasswordFromStdin() : undefined;
-  return { dryRun: flags.dryRun === true || flags.dryrun === true, repush, password, extraCa };
+  const password = flags.passwordStdin ? await readPasswordFromStdin(context.stdin) : undefined;
+  return { dryRun: flags.dryRun === true || flags.dryrun === true, repush, password, extraCa, logFormat };
+}
+
+function logFormatFromEnv(env: NodeJS.ProcessEnv): LogFormat {
+  const value = env.RETAG_LOG_FORMAT;
+  if (value === undefined || value === '') return 'human';
+  const format = logFormatNamed(value);
+  if (format === undefined) throw new UsageError(`RETAG_LOG_FORMAT is "${value.slice(0, 40)}"; set it to human or json, or unset it`);
+  return format;
 }
 
 async function readCaFile(file: string, cwd: string | undefined): Promise<string> {

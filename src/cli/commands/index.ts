@@ -2,6 +2,7 @@
 // `<name>-definition.ts` beside these and one line here.
 import { applyDefinition } from './apply-definition.js';
 import type { CommandDefinition } from './definition.js';
+import { schemaDefinition, versionDefinition } from './info-definitions.js';
 import { validateDefinition } from './validate-definition.js';
 
-export const COMMANDS: readonly CommandDefinition[] = [validateDefinition, applyDefinition];
+export const COMMANDS: readonly CommandDefinition[] = [validateDefinition, applyDefinition, schemaDefinition, versionDefinition];
