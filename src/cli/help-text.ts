@@ -28,7 +28,7 @@ Examples:
   $ retag apply stx.4.0-image-tags.yaml                    # create the missing tags
   $ echo "$REGISTRY_PASSWORD" | retag apply --username ci-bot --password-stdin tags.yaml
   $ retag apply --insecure-registry registry.lab:5000 --output json tags.yaml > result.json
-  $ retag apply --only 'docker.io/starlingx/*' --only k8s-cni-sriov tags.yaml
+  $ retag apply --only 'starlingx/*' --only k8s-cni-sriov --only 'stx-fm-*' tags.yaml
   $ retag apply --dry-run --fail-on-pending tags.yaml      # CI: exit 1 while a tag is still missing
   $ retag apply --dry-run --output markdown tags.yaml >> "$GITHUB_STEP_SUMMARY"
   $ retag apply --repush stx-snmp,k8s-cni-sriov tags.yaml  # move these tags to their src_build_tag

@@ -10,7 +10,7 @@ export const APPLY_OPTIONS = {
   dryrun: flag('--dryrun', 'the same as --dry-run (retag-images.sh spelling)'),
   only: repeatable(
     '--only <pattern>',
-    'only images whose name as written matches (* = any characters) or whose last path component is PATTERN (repeatable)',
+    'only images whose name matches: as written, without the registry host, or its last path component; * = any characters, / included (repeatable)',
   ),
   repush: repeatable(
     '--repush <name[,name...]>',

@@ -87,7 +87,7 @@ export function checkSelection(entries: TagEntry[], files: string[], flags: Appl
     const scope = repushUnmatched.length > 0 && (flags.only ?? []).length > 0 ? ' (--repush names images among those --only selects)' : '';
     throw new UsageError(
       `${unmatched.join(', ')} matched no image in ${files.join(', ')}${scope}; ` +
-        'give a name as written in the tag file (`*` matches any characters) or its last path component',
+        'give the name as written in the tag file, without its registry host, or its last path component (`*` matches any characters)',
     );
   }
   return only.selected;
