@@ -10,6 +10,7 @@ Examples:
   $ retag validate tag-management/*.yaml
   $ retag apply --dry-run --output markdown stx.4.0-image-tags.yaml >> "$GITHUB_STEP_SUMMARY"
   $ retag apply stx.4.0-image-tags.yaml
+  $ retag refs --tags stx.4.0-image-tags.yaml charts/ playbooks/   # references still on old or floating tags
 
 Run \`retag help <command>\` (or \`retag <command> --help\`) for a command's options and examples.`;
 
@@ -27,6 +28,8 @@ Examples:
   $ retag apply --dry-run stx.4.0-image-tags.yaml          # preview: HEAD requests only, writes nothing
   $ retag apply stx.4.0-image-tags.yaml                    # create the missing tags
   $ echo "$REGISTRY_PASSWORD" | retag apply --username ci-bot --password-stdin tags.yaml
+  $ echo "$PW" | retag apply --username ci-bot --password-stdin --registry registry.lab:5000 tags.yaml
+  $ skopeo login --authfile ci-auth.json quay.io && retag apply --authfile ci-auth.json tags.yaml
   $ retag apply --insecure-registry registry.lab:5000 --output json tags.yaml > result.json
   $ retag apply --only 'starlingx/*' --only k8s-cni-sriov --only 'stx-fm-*' tags.yaml
   $ retag apply --dry-run --fail-on-pending tags.yaml      # CI: exit 1 while a tag is still missing
@@ -39,9 +42,29 @@ Statuses: created, updated (moved by --repush), pending (dry-run), exists (same 
 Exit codes: 0 all created/updated/pending/exists; 1 any conflict, missing-source or failed
   (or pending, with --fail-on-pending); 2 usage or tag-file error, or an --only/--repush
   pattern that matches no image (no registry contacted); 130 interrupted (143 on SIGTERM).
-Credentials, first found wins: --username/--password-stdin; the docker config
-  ($DOCKER_CONFIG/config.json or ~/.docker/config.json): credHelpers, credsStore, auths;
-  $REGISTRY_AUTH_FILE or $XDG_RUNTIME_DIR/containers/auth.json.
+Credentials: --username/--password-stdin go to one registry only (--registry HOST[:PORT] names
+  it when the images are on several). Otherwise the first file with an entry for the image:
+  --authfile FILE, $REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json (unset:
+  /run/containers/$UID/auth.json), ~/.config/containers/auth.json, $DOCKER_CONFIG/config.json or
+  ~/.docker/config.json, ~/.dockercfg (credHelpers, credsStore, auths; host/namespace keys).
 Network: HTTPS_PROXY/HTTP_PROXY/NO_PROXY and NODE_EXTRA_CA_CERTS are honoured; CAs in
   /etc/docker/certs.d/<host[:port]>/*.crt are trusted for that registry (folder: $RETAG_CERTS_D).
 Logs: human lines when stderr is a terminal, JSON lines otherwise (--log-format).`;
+
+export const REFS_EXAMPLES = `
+Examples:
+  $ retag refs --tags stx.4.0-image-tags.yaml .                  # check every reference in the tree
+  $ retag refs --tags tags-bullseye.yaml --tags tags-trixie.yaml charts/
+  $ retag refs --tags stx.4.0-image-tags.yaml --fix .            # move them to the tag files' tags
+  $ retag refs --tags tags.yaml --exclude 'docs/**' --output markdown . >> "$GITHUB_STEP_SUMMARY"
+
+Finds name:tag and name@digest in any text (YAML, Jinja, shell, Python, Dockerfiles, Markdown),
+  repository + tag keys in YAML (Helm, Armada image + imageTag, Kustomize, patches), docker short
+  forms, mirror prefixes (registry.local:9001/docker.io/...) and templated registries.
+Statuses: pinned (a tag of the tag files), drift (another fixed tag), floating (no tag, latest,
+  *-latest), unresolved (the tag is a variable), unmanaged (in a managed namespace, in no tag
+  file), ignored (a "retag: ignore" comment on the line or the line before).
+--fix rewrites drift and floating references whose tag is unambiguous (only the tag text
+  changes; each file written atomically); ambiguous ones are listed and left alone.
+Exit codes: 0 no drift or floating reference (outside comments; --all counts comments too);
+  1 there is one (after --fix: one is left); 2 usage or tag-file error (nothing scanned).`;

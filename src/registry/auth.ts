@@ -93,13 +93,24 @@ export class Authenticator {
     return this.options.now?.() ?? Date.now();
   }
 
-  credentialsFor(registry: string): Promise<CredentialLookup> {
-    let lookup = this.lookups.get(registry);
+  /**
+   * The credential for a repository: auth files may key one by `host/namespace` (the most
+   * specific key wins), so the lookup is per repository; the stores read each file and run each
+   * helper once per registry however many repositories ask.
+   */
+  credentialsFor(registry: string, repository?: string): Promise<CredentialLookup> {
+    const key = `${registry}|${repository ?? ''}`;
+    let lookup = this.lookups.get(key);
     if (!lookup) {
-      lookup = this.options.credentials.lookup(registry);
-      this.lookups.set(registry, lookup);
+      lookup = this.options.credentials.lookup(registry, repository);
+      this.lookups.set(key, lookup);
     }
     return lookup;
+  }
+
+  /** Refusals are remembered per credential: a refused `host/team` entry leaves `host`'s alone. */
+  private refusalKey(registry: string, lookup: CredentialLookup): string {
+    return `${registry}|${lookup.source ?? ''}`;
   }
 
   /** One GET /v2/ per registry tells which scheme it wants (the spec's version check). */
@@ -180,20 +191,21 @@ export class Authenticator {
   }
 
   /** A Basic registry answered 401 to these credentials: no later image sends them again. */
-  async refuseBasic(registry: string): Promise<RegistryError> {
-    const error = this.refusedCredentials(registry, await this.credentialsFor(registry), 401);
-    this.refused.set(registry, error);
+  async refuseBasic(registry: string, repository?: string): Promise<RegistryError> {
+    const lookup = await this.credentialsFor(registry, repository);
+    const error = this.refusedCredentials(registry, lookup, 401);
+    this.refused.set(this.refusalKey(registry, lookup), error);
     return error;
   }
 
   /** The Authorization header for a repository, or undefined for an anonymous registry. */
   async authorization(registry: string, repository: string, access: Access, signal?: AbortSignal): Promise<string | undefined> {
     const auth = await this.learn(registry, signal);
-    const refusal = this.refused.get(registry);
-    if (refusal) throw refusal;
     if (auth.scheme === 'none') return undefined;
+    const lookup = await this.credentialsFor(registry, repository);
+    const refusal = this.refused.get(this.refusalKey(registry, lookup));
+    if (refusal) throw refusal;
     if (auth.scheme === 'basic') {
-      const lookup = await this.credentialsFor(registry);
       if (lookup.credential?.kind !== 'basic') throw this.missingCredentials(registry, lookup);
       return basicHeader(lookup.credential);
     }
@@ -313,7 +325,9 @@ export class Authenticator {
   }
 
   private async fetchToken(registry: string, auth: BearerAuth, scopes: string[], signal?: AbortSignal): Promise<CachedToken> {
-    const lookup = await this.credentialsFor(registry);
+    // a batch is asked for with its first repository's credential; a scope it does not cover
+    // (another namespace's account) gets a token of its own, asked with that repository's
+    const lookup = await this.credentialsFor(registry, repositoryOfScope(scopes[0]!));
     const realm = new URL(auth.realm);
     // Basic credentials travel to the realm only where they cannot be read on the way.
     const realmIsSafe = realm.protocol === 'https:' || isLoopbackHost(realm.host) || this.options.isInsecure(realm.host);
@@ -355,7 +369,7 @@ export class Authenticator {
       const error = credential ? this.refusedCredentials(registry, lookup, response.status) : this.missingCredentials(registry, lookup);
       // A single-scope refusal is about the credentials (a batch's may be about one repository
       // in it; its probe is single-scope): remember it for the rest of the run.
-      if (scopes.length === 1) this.refused.set(registry, error);
+      if (scopes.length === 1) this.refused.set(this.refusalKey(registry, lookup), error);
       throw error;
     }
     if (response.status >= 300 && response.status < 400) {
@@ -437,6 +451,10 @@ function mergeQuery(realm: URL, params: URLSearchParams): string {
 
 function scopeOf(repository: string, access: Access): string {
   return `repository:${repository}:${access}`;
+}
+
+function repositoryOfScope(scope: string): string {
+  return scope.slice(scope.indexOf(':') + 1, scope.lastIndexOf(':'));
 }
 
 /**

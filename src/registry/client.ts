@@ -218,7 +218,7 @@ export class RegistryClient {
       return send(); // /v2/ was open but this request wants credentials: now sent as the challenge asks
     }
     // Basic credentials refused: the same header again would only count one more failed login.
-    if (sent === 'Basic') throw await this.auth.refuseBasic(ref.registry);
+    if (sent === 'Basic') throw await this.auth.refuseBasic(ref.registry, ref.repository);
     return response;
   }
 
@@ -231,7 +231,7 @@ export class RegistryClient {
     const status = response.status;
     if (status === 401 || status === 403) {
       // Anonymous access refused: say where credentials were looked for, not "refused".
-      const lookup = await this.auth.credentialsFor(ref.registry);
+      const lookup = await this.auth.credentialsFor(ref.registry, ref.repository);
       if (!lookup.credential) return this.auth.missingCredentials(ref.registry, lookup);
       const verb = method === 'PUT' ? 'push to' : 'read';
       return new RegistryError(

@@ -160,7 +160,7 @@ describe.each(['basic', 'token'] as const)('retag apply with %s auth', (auth) =>
     const result = await runInProcess(['apply', '--output', 'json', 'good.yaml'], { cwd: dir, env: { DOCKER_CONFIG: empty } });
     expect(result.code).toBe(1);
     const run = JSON.parse(result.stdout) as JsonRun;
-    expect(run.images[0]!.error).toMatch(/requires credentials and none were found \(looked in: \$DOCKER_CONFIG\/config\.json\)/);
+    expect(run.images[0]!.error).toMatch(/requires credentials and none were found \(looked in: [^)]*\$DOCKER_CONFIG\/config\.json, ~\/\.dockercfg\)/);
   });
 
   it('--username with --password-stdin through the real binary', async () => {

@@ -1,6 +1,8 @@
 // Where credentials come from, against a real htpasswd registry: docker credential helpers
 // (credHelpers per host, credsStore), Docker's auths, containers' REGISTRY_AUTH_FILE, in the
 // documented order; and the messages when a helper fails or nothing is found (never a secret).
+// Every run has a fresh HOME and XDG_RUNTIME_DIR: only the files a test writes count.
+// The other places of the lookup order: credentials-locations.test.ts.
 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +37,9 @@ describe('credentials: helpers, auths and containers auth file', () => {
       broken: { fail: { code: 3, output: 'helper-output-with-secret-xyz' } },
     });
     dir = await tempFiles({});
-    env = (extra) => ({ PATH: `${helpers.binDir}:${process.env.PATH ?? ''}`, ...extra });
+    const home = await tempFiles({});
+    const runtime = await tempFiles({});
+    env = (extra) => ({ PATH: `${helpers.binDir}:${process.env.PATH ?? ''}`, HOME: home, XDG_RUNTIME_DIR: runtime, ...extra });
   });
 
   afterAll(async () => {
@@ -113,10 +117,12 @@ describe('credentials: helpers, auths and containers auth file', () => {
     expect(result.run.images[0]!.status).toBe('created');
   });
 
-  it('the docker config wins over REGISTRY_AUTH_FILE', async () => {
-    const authFile = join(await tempFiles({ 'auth.json': JSON.stringify({ auths: { [registry.host]: { auth: basicAuth('admin', WRONG) } } }) }), 'auth.json');
-    const result = await apply({ credHelpers: { [registry.host]: 'good' } }, { REGISTRY_AUTH_FILE: authFile });
+  it('REGISTRY_AUTH_FILE wins over the docker config (containers/image order)', async () => {
+    const authFile = join(await tempFiles({ 'auth.json': JSON.stringify({ auths: { [registry.host]: { auth: basicAuth('admin', registry.users.admin!) } } }) }), 'auth.json');
+    const before = (await helpers.calls()).length;
+    const result = await apply({ credHelpers: { [registry.host]: 'broken' } }, { REGISTRY_AUTH_FILE: authFile });
     expect(result.run.images[0]!.status).toBe('created');
+    expect((await helpers.calls()).slice(before)).toEqual([]); // the docker config was never reached
   });
 
   it('XDG_RUNTIME_DIR/containers/auth.json when REGISTRY_AUTH_FILE is unset', async () => {
@@ -132,8 +138,9 @@ describe('credentials: helpers, auths and containers auth file', () => {
     const authFile = join(await tempFiles({ 'auth.json': '{"auths":{}}' }), 'auth.json');
     const result = await apply({ credsStore: 'empty' }, { REGISTRY_AUTH_FILE: authFile });
     expect(result.run.images[0]!.error).toContain(
-      `${registry.host} requires credentials and none were found (looked in: docker-credential-empty (credsStore in $DOCKER_CONFIG/config.json), ` +
-        '$DOCKER_CONFIG/config.json (auths), $REGISTRY_AUTH_FILE)',
+      `${registry.host} requires credentials and none were found (looked in: $REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json, ` +
+        '~/.config/containers/auth.json, docker-credential-empty (credsStore in $DOCKER_CONFIG/config.json), ' +
+        '$DOCKER_CONFIG/config.json (auths), ~/.dockercfg)',
     );
   });
 });

@@ -25,8 +25,10 @@ export const APPLY_OPTIONS = {
   insecureRegistry: repeatable('--insecure-registry <host[:port]>', 'use plain HTTP for this registry (repeatable); loopback hosts always do'),
   requestTimeout: integer('--request-timeout <seconds>', 'give up on a request with no answer after this long', 3600, 30),
   caFile: text('--ca-file <file>', 'PEM CA certificates trusted for every registry, on top of the system ones'),
-  username: text('--username <name>', 'registry user name, with --password-stdin'),
+  username: text('--username <name>', 'registry user name, with --password-stdin; sent to one registry only (--registry)'),
   passwordStdin: flag('--password-stdin', 'read the password or token from standard input (never from argv)'),
+  registry: text('--registry <host[:port]>', 'the registry --username/--password-stdin are for; needed when the images are on several'),
+  authfile: text('--authfile <file>', 'auth file (docker config.json or containers auth.json, e.g. from `skopeo login --authfile`), read first'),
 };
 export type ApplyFlags = FlagsOf<typeof APPLY_OPTIONS>;
 

@@ -32,6 +32,13 @@ export async function checkApplyFlags(files: string[], flags: ApplyFlags, contex
   if ((flags.username === undefined) !== (flags.passwordStdin === undefined)) {
     throw new UsageError('--username and --password-stdin go together: pipe the password in, e.g. `echo "$PW" | retag apply --username me --password-stdin FILE`');
   }
+  if (flags.registry !== undefined && flags.username === undefined) {
+    throw new UsageError('--registry names the registry --username/--password-stdin are for; give them too, or use --authfile for several registries');
+  }
+  if (flags.registry !== undefined && !HOST_PORT.test(flags.registry)) {
+    throw new UsageError(`--registry takes HOST or HOST:PORT as in image names (registry.lab:5000, docker.io), not "${flags.registry.slice(0, 100)}"`);
+  }
+  if (flags.authfile !== undefined && flags.authfile.trim() === '') throw new UsageError('--authfile was given an empty file name (an unset variable?)');
   refuseEmptyFileNames(files);
   const notHost = (flags.insecureRegistry ?? []).find((value) => !HOST_PORT.test(value));
   if (notHost !== undefined) {

@@ -2,16 +2,10 @@
 // is invalid), then retag every image against its registry and report each one.
 
 import { loadTagFiles, type LoadedTagFiles } from '../../config/index.js';
-import {
-  DEFAULT_CERTS_DIR,
-  chainStores,
-  defaultCredentialStore,
-  explicitStore,
-  openRegistrySession,
-  type CredentialStore,
-} from '../../registry/index.js';
+import { DEFAULT_CERTS_DIR, openRegistrySession } from '../../registry/index.js';
 import { hasPending, matchesPattern, runRetag, runSucceeded, type ImageResult, type RetagTarget, type RunResult } from '../../retag/index.js';
 import type { CommandContext } from '../context.js';
+import { credentialStoreFor } from '../credential-options.js';
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { createLogger } from '../logger.js';
 import type { CommandIo } from '../io.js';
@@ -19,7 +13,7 @@ import { ProgressReporter } from '../progress.js';
 import { renderApplyProblemsJson, renderProblemsMarkdown, renderProblemsText, renderRunJson, renderRunMarkdown, renderRunText, runTitle } from '../render.js';
 import { readStdinBytes } from '../stdin.js';
 import type { ApplyFlags } from './apply-definition.js';
-import { checkApplyFlags, checkSelection, type CheckedApply } from './apply-preflight.js';
+import { checkApplyFlags, checkSelection } from './apply-preflight.js';
 
 export interface ApplyInput {
   files: string[];
@@ -41,14 +35,6 @@ function retryOverrides(env: NodeJS.ProcessEnv): { baseDelayMs: number } | undef
 function heartbeatMs(env: NodeJS.ProcessEnv): number | undefined {
   const value = Number(env.RETAG_HEARTBEAT_MS);
   return Number.isInteger(value) && value >= 1 ? value : undefined;
-}
-
-function credentialStore(flags: ApplyFlags, checked: CheckedApply, env: NodeJS.ProcessEnv): CredentialStore {
-  const fromConfig = defaultCredentialStore(env);
-  if (flags.username !== undefined && checked.password !== undefined) {
-    return chainStores([explicitStore(flags.username, checked.password), fromConfig]);
-  }
-  return fromConfig;
 }
 
 /**
@@ -82,6 +68,14 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
   const loaded = await loadTagFiles(files, { cwd: context.cwd, stdin: () => readStdinBytes(context.stdin) });
   if (loaded.problems.length > 0) return reportProblems(loaded, flags, dryRun, io);
   const targets = checkSelection(loaded.entries, files, flags, checked);
+  const credentials = await credentialStoreFor(targets, {
+    username: flags.username,
+    password: checked.password,
+    registry: flags.registry,
+    authFile: flags.authfile,
+    cwd: context.cwd,
+    env,
+  });
   const progress = new ProgressReporter(io.stderr, targets.length, heartbeatMs(env));
   const logger = createLogger({
     level: flags.logLevel,
@@ -90,7 +84,7 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
     destination: context.logDestination ?? progress.logDestination(),
   });
   const session = openRegistrySession({
-    credentials: credentialStore(flags, checked, env),
+    credentials,
     insecureRegistries: flags.insecureRegistry ?? [],
     concurrency: flags.concurrency,
     requestTimeoutMs: flags.requestTimeout * 1000,

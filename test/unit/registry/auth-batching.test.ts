@@ -53,7 +53,7 @@ function fakeTransport(realm: Realm): Transport & { tokenRequests: string[][] } 
 function authenticator(transport: Transport, scopesPerRequest?: number): Authenticator {
   return new Authenticator({
     transport,
-    credentials: explicitStore('ci', new Secret('pw')),
+    credentials: explicitStore('ci', new Secret('pw'), REGISTRY),
     baseUrl: (registry) => `https://${registry}`,
     isInsecure: () => false,
     scopesPerRequest,
@@ -221,7 +221,7 @@ describe('token requests found in review', () => {
     };
     const auth = new Authenticator({
       transport: short,
-      credentials: explicitStore('ci', new Secret('pw')),
+      credentials: explicitStore('ci', new Secret('pw'), REGISTRY),
       baseUrl: (registry) => `https://${registry}`,
       isInsecure: () => false,
       now: () => now,

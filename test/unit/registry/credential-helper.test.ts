@@ -1,7 +1,7 @@
 // The helper protocol's edges, with real (tiny shell) helpers: identity tokens, "not found",
 // a hung helper, an answer that is not the protocol's JSON.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { helperCredential } from '../../../src/registry/credential-helper.js';
+import { helperCredential } from '../../../src/registry/credentials/credential-helper.js';
 import { helperServerUrl } from '../../../src/registry/credentials.js';
 import { fakeHelpers, type FakeHelpers } from '../../helpers/fake-helper.js';
 

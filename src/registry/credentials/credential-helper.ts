@@ -8,9 +8,9 @@
 
 import { spawn } from 'node:child_process';
 import { z } from 'zod';
-import { RegistryError } from './errors.js';
-import { Secret } from './secret.js';
-import type { Credential } from './credentials.js';
+import { RegistryError } from '../errors.js';
+import { Secret } from '../secret.js';
+import type { Credential } from './types.js';
 
 /** A helper may prompt (a locked keychain): never wait for it forever. */
 export const HELPER_TIMEOUT_MS = 15_000;

@@ -1,0 +1,132 @@
+// `retag refs` over a tree: walk, read a bounded number of files at once, scan each, fix it when
+// asked, and collect the findings. Memory holds the findings and the files being read, not the
+// tree: the walk hands out one path at a time and a file's text is dropped once scanned.
+import { readFile } from 'node:fs/promises';
+import type { Catalog } from './catalog.js';
+import { applyEdits, EditConflictError, planFix, type Edit } from './fix.js';
+import { mayHoldReferences, scanText, type ScannedRef } from './scan-file.js';
+import { REF_STATUSES, type RefFinding, type RefsReport, type SkippedPath } from './types.js';
+import { walk } from './walk.js';
+import { writeFileAtomic } from './write-atomic.js';
+
+/** Files bigger than this are generated or data, not charts and playbooks (4 MiB). */
+export const MAX_SCANNED_FILE_BYTES = 4 * 1024 * 1024;
+/** Reads in flight: enough to keep a disk or the page cache busy, few enough to stay small. */
+export const READ_CONCURRENCY = 16;
+
+export interface ScanTreeOptions {
+  roots: readonly { path: string; absolute: string }[];
+  catalog: Catalog;
+  exclude?: readonly string[];
+  /** `dev:ino` of the tag files: never scanned */
+  neverScan?: ReadonlySet<string>;
+  maxBytes?: number;
+  concurrency?: number;
+  fix?: boolean;
+  /** --fix --all: rewrite references in comments too */
+  fixComments?: boolean;
+}
+
+interface FileResult {
+  order: number;
+  refs: RefFinding[];
+  skipped?: SkippedPath;
+  fixed: number;
+}
+
+function finding(path: string, ref: ScannedRef): RefFinding {
+  const { site: _site, fixBlocked: _blocked, ...rest } = ref;
+  return { file: path, ...rest };
+}
+
+async function fixFile(path: string, absolute: string, text: string, bytes: Buffer, refs: ScannedRef[], includeComments: boolean): Promise<{ findings: RefFinding[]; fixed: number }> {
+  const edits: Edit[] = [];
+  const findings = refs.map((ref) => {
+    const plan = planFix(ref, includeComments);
+    const out = finding(path, ref);
+    if (plan === undefined) return out;
+    if (plan.action === 'change' && ref.site !== undefined) {
+      edits.push({ site: ref.site, from: ref.site.current, to: plan.to });
+      out.fix = { action: 'changed', from: ref.tag, to: plan.to };
+    } else if (plan.action !== 'change') {
+      out.fix = plan;
+    }
+    return out;
+  });
+  if (edits.length === 0) return { findings, fixed: 0 };
+  const leave = (reason: string) => {
+    for (const f of findings) if (f.fix?.action === 'changed') f.fix = { action: 'left', reason };
+    return { findings, fixed: 0 };
+  };
+  // Decoding replaced bytes that are not UTF-8; writing such a text back would change them.
+  if (!Buffer.from(text, 'utf8').equals(bytes)) return leave('the file is not valid UTF-8: retag will not rewrite it');
+  try {
+    await writeFileAtomic(absolute, applyEdits(text, edits));
+  } catch (error) {
+    if (error instanceof EditConflictError) return leave(`not fixed: ${error.message}`);
+    return leave(`not fixed: cannot write the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return { findings, fixed: edits.length };
+}
+
+async function scanOne(order: number, path: string, absolute: string, options: ScanTreeOptions): Promise<FileResult> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(absolute);
+  } catch (error) {
+    return { order, refs: [], fixed: 0, skipped: { file: path, reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})` } };
+  }
+  // grep's test: a NUL byte means binary
+  if (bytes.includes(0)) return { order, refs: [], fixed: 0, skipped: { file: path, reason: 'binary' } };
+  if (!mayHoldReferences(bytes, options.catalog)) return { order, refs: [], fixed: 0 };
+  const text = bytes.toString('utf8');
+  const refs = scanText(text, path, options.catalog);
+  if (!options.fix || refs.length === 0) return { order, refs: refs.map((ref) => finding(path, ref)), fixed: 0 };
+  const { findings, fixed } = await fixFile(path, absolute, text, bytes, refs, options.fixComments === true);
+  return { order, refs: findings, fixed };
+}
+
+export async function scanTree(options: ScanTreeOptions): Promise<RefsReport> {
+  const results: FileResult[] = [];
+  const skipped: { order: number; entry: SkippedPath }[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const limit = options.concurrency ?? READ_CONCURRENCY;
+  let order = 0;
+  let scannedFiles = 0;
+  const events = walk(options.roots, {
+    exclude: options.exclude ?? [],
+    neverScan: options.neverScan ?? new Set(),
+    maxBytes: options.maxBytes ?? MAX_SCANNED_FILE_BYTES,
+  });
+  for await (const event of events) {
+    const here = order++;
+    if (event.kind === 'skip') {
+      skipped.push({ order: here, entry: { file: event.path, reason: event.reason } });
+      continue;
+    }
+    const task = scanOne(here, event.path, event.absolute, options).then((result) => {
+      if (result.skipped !== undefined) skipped.push({ order: result.order, entry: result.skipped });
+      else scannedFiles++;
+      if (result.refs.length > 0 || result.fixed > 0) results.push(result);
+    });
+    const tracked = task.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    if (inFlight.size >= limit) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  results.sort((a, b) => a.order - b.order);
+  const refs = results.flatMap((r) => r.refs);
+  const summary = Object.fromEntries(REF_STATUSES.map((status) => [status, 0])) as RefsReport['summary'];
+  for (const ref of refs) summary[ref.status]++;
+  const report: RefsReport = {
+    refs,
+    summary,
+    skipped: skipped.sort((a, b) => a.order - b.order).map((s) => s.entry),
+    scannedFiles,
+  };
+  if (options.fix) {
+    const fixed = results.filter((r) => r.fixed > 0);
+    report.fixed = { refs: fixed.reduce((n, r) => n + r.fixed, 0), files: fixed.length };
+  }
+  return report;
+}
