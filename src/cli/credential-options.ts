@@ -9,6 +9,7 @@ import {
   chainStores,
   defaultCredentialStore,
   explicitStore,
+  hasRepositoryKeys,
   normaliseRegistry,
   readAuthFile,
   sameRegistry,
@@ -71,10 +72,18 @@ async function checkAuthFile(authFile: string, cwd: string | undefined): Promise
   }
 }
 
-export async function credentialStoreFor(images: readonly { registry: string }[], options: CredentialOptions): Promise<CredentialStore> {
+export interface RunCredentials {
+  store: CredentialStore;
+  /** auth files key credentials by host/namespace here: one token request per repository */
+  perRepository: boolean;
+}
+
+export async function credentialsFor(images: readonly { registry: string }[], options: CredentialOptions): Promise<RunCredentials> {
   if (options.authFile !== undefined) await checkAuthFile(options.authFile, options.cwd);
-  const files = defaultCredentialStore({ authFile: options.authFile, cwd: options.cwd, env: options.env });
-  if (options.username === undefined || options.password === undefined) return files;
+  const order = { authFile: options.authFile, cwd: options.cwd, env: options.env };
+  const files = defaultCredentialStore(order);
+  const perRepository = await hasRepositoryKeys(order, registriesOf(images));
+  if (options.username === undefined || options.password === undefined) return { store: files, perRepository };
   const registry = explicitCredentialRegistry(images, options.registry);
-  return chainStores([explicitStore(options.username, options.password, registry), files]);
+  return { store: chainStores([explicitStore(options.username, options.password, registry), files]), perRepository };
 }

@@ -1,7 +1,7 @@
 // JSON reports: one shape per command whatever happened, each with retag's version and the
 // report's schemaVersion, so a CI job can read `.summary` or `.problems` without guessing.
 import type { ConfigProblem, LoadedTagFiles } from '../config/index.js';
-import { summarise } from '../retag/plan.js';
+import { summarise } from '../retag/summary.js';
 import type { RunResult } from '../retag/types.js';
 import { packageVersion, REPORT_SCHEMA_VERSION } from './version.js';
 

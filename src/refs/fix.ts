@@ -59,3 +59,24 @@ export function applyEdits(text: string, edits: readonly Edit[]): string {
   }
   return lines.join('\n');
 }
+
+export interface FixResult {
+  /** the text with every unambiguous drift and floating reference rewritten */
+  text: string;
+  edits: number;
+  /** per reference (same order as given): what --fix did, undefined when it had nothing to do */
+  outcomes: (FixOutcome | undefined)[];
+}
+
+/** Plans and makes every edit for one file's references. Throws EditConflictError (see applyEdits). */
+export function fixRefs(text: string, refs: readonly ScannedRef[], includeComments: boolean): FixResult {
+  const edits: Edit[] = [];
+  const outcomes = refs.map((ref): FixOutcome | undefined => {
+    const plan = planFix(ref, includeComments);
+    if (plan === undefined || plan.action !== 'change') return plan;
+    if (ref.site === undefined) return { action: 'left', reason: 'the tag is not written where it can be changed' };
+    edits.push({ site: ref.site, from: ref.site.current, to: plan.to });
+    return { action: 'changed', from: ref.tag, to: plan.to };
+  });
+  return { text: edits.length === 0 ? text : applyEdits(text, edits), edits: edits.length, outcomes };
+}

@@ -191,7 +191,8 @@ function fromToken(token: InlineToken, info: LineInfo, claimsHere: readonly Clai
   if (resolution === undefined) return undefined;
   const untagged = token.tag === null && token.digest === undefined && !token.tagAppended;
   // `starlingx/config` with no tag is as likely a git project or a folder as an image
-  if (resolution.via === 'short' && untagged && bareKey === undefined && !IMAGE_CONTEXT.some((context) => context.test(line.text))) return undefined;
+  const imageKey = bareKey !== undefined && bareKey !== 'name'; // `name:` names projects and charts too
+  if (resolution.via === 'short' && untagged && !imageKey && !IMAGE_CONTEXT.some((context) => context.test(line.text))) return undefined;
   const classified = classify({ tag: token.tag, tagAppended: token.tagAppended, ...(token.digest === undefined ? {} : { digest: token.digest }) }, resolution);
   const inComment = inSpans(info.spans, token.start);
   const ignored = ignoredAt(infos, line.index);

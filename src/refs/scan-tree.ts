@@ -3,7 +3,7 @@
 // tree: the walk hands out one path at a time and a file's text is dropped once scanned.
 import { readFile } from 'node:fs/promises';
 import type { Catalog } from './catalog.js';
-import { applyEdits, EditConflictError, planFix, type Edit } from './fix.js';
+import { EditConflictError, fixRefs, planFix, type FixResult } from './fix.js';
 import { mayHoldReferences, scanText, type ScannedRef } from './scan-file.js';
 import { REF_STATUSES, type RefFinding, type RefsReport, type SkippedPath } from './types.js';
 import { walk } from './walk.js';
@@ -40,33 +40,36 @@ function finding(path: string, ref: ScannedRef): RefFinding {
 }
 
 async function fixFile(path: string, absolute: string, text: string, bytes: Buffer, refs: ScannedRef[], includeComments: boolean): Promise<{ findings: RefFinding[]; fixed: number }> {
-  const edits: Edit[] = [];
-  const findings = refs.map((ref) => {
-    const plan = planFix(ref, includeComments);
-    const out = finding(path, ref);
-    if (plan === undefined) return out;
-    if (plan.action === 'change' && ref.site !== undefined) {
-      edits.push({ site: ref.site, from: ref.site.current, to: plan.to });
-      out.fix = { action: 'changed', from: ref.tag, to: plan.to };
-    } else if (plan.action !== 'change') {
-      out.fix = plan;
-    }
-    return out;
-  });
-  if (edits.length === 0) return { findings, fixed: 0 };
+  const findings = refs.map((ref) => finding(path, ref));
   const leave = (reason: string) => {
     for (const f of findings) if (f.fix?.action === 'changed') f.fix = { action: 'left', reason };
     return { findings, fixed: 0 };
   };
+  let result: FixResult;
+  try {
+    result = fixRefs(text, refs, includeComments);
+  } catch (error) {
+    if (!(error instanceof EditConflictError)) throw error;
+    // the file changed between reading and planning: nothing is written
+    refs.forEach((ref, i) => {
+      const f = findings[i];
+      if (f !== undefined && planFix(ref, includeComments)?.action === 'change') f.fix = { action: 'left', reason: `not fixed: ${error.message}` };
+    });
+    return { findings, fixed: 0 };
+  }
+  result.outcomes.forEach((outcome, i) => {
+    const f = findings[i];
+    if (outcome !== undefined && f !== undefined) f.fix = outcome;
+  });
+  if (result.edits === 0) return { findings, fixed: 0 };
   // Decoding replaced bytes that are not UTF-8; writing such a text back would change them.
   if (!Buffer.from(text, 'utf8').equals(bytes)) return leave('the file is not valid UTF-8: retag will not rewrite it');
   try {
-    await writeFileAtomic(absolute, applyEdits(text, edits));
+    await writeFileAtomic(absolute, result.text);
   } catch (error) {
-    if (error instanceof EditConflictError) return leave(`not fixed: ${error.message}`);
     return leave(`not fixed: cannot write the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  return { findings, fixed: edits.length };
+  return { findings, fixed: result.edits };
 }
 
 async function scanOne(order: number, path: string, absolute: string, options: ScanTreeOptions): Promise<FileResult> {

@@ -58,22 +58,41 @@ function commonSuffix(values: readonly string[]): string {
   return suffix;
 }
 
+const SEPARATOR = /[-._]/;
+
 /**
  * The new text for a tag with one placeholder, when the tag files hold one tag per value of it
  * (`stx.13.0-v1.0.12-bullseye`, `...-trixie` and a reference `stx.13.0-v1.0.11-@OS_CODENAME@`):
  * the candidates' common text around the part where they differ, the placeholder kept there
- * (`stx.13.0-v1.0.12-@OS_CODENAME@`). Undefined when that cannot be told (one candidate, two
- * placeholders, or candidates that differ in more than one place).
+ * (`stx.13.0-v1.0.12-@OS_CODENAME@`). The reference says where the placeholder's value begins
+ * and ends: after the separator it follows, before the one it precedes (`bullseye` and `trixie`
+ * share a final `e`, `bullseye` and `buster` a `bu`; neither belongs outside the placeholder).
+ * Undefined when that cannot be told (one candidate, two placeholders, no separator).
  */
 export function placeholderRewrite(tag: string, candidates: readonly string[]): string | undefined {
   PLACEHOLDER.lastIndex = 0;
   const placeholders = tag.match(PLACEHOLDER) ?? [];
+  const [before = '', after = ''] = literalParts(tag);
   if (placeholders.length !== 1 || candidates.length < 2) return undefined;
-  const prefix = commonPrefix(candidates);
-  const rest = candidates.map((candidate) => candidate.slice(prefix.length));
-  const suffix = commonSuffix(rest);
-  if (rest.some((value) => value.length <= suffix.length)) return undefined; // one is empty where others vary
-  const rewritten = `${prefix}${placeholders[0] ?? ''}${suffix}`;
-  const pattern = tagPattern(rewritten);
-  return candidates.every((candidate) => pattern.test(candidate)) ? rewritten : undefined;
+  let suffix = '';
+  if (after !== '') {
+    const separator = after[0] ?? '';
+    if (!SEPARATOR.test(separator)) return undefined;
+    const common = commonSuffix(candidates);
+    const cut = common.indexOf(separator);
+    if (cut < 0) return undefined;
+    suffix = common.slice(cut);
+  }
+  const heads = candidates.map((candidate) => candidate.slice(0, candidate.length - suffix.length));
+  let prefix = '';
+  if (before !== '') {
+    const separator = before[before.length - 1] ?? '';
+    if (!SEPARATOR.test(separator)) return undefined;
+    const common = commonPrefix(heads);
+    const cut = common.lastIndexOf(separator);
+    if (cut < 0) return undefined;
+    prefix = common.slice(0, cut + 1);
+  }
+  if (heads.some((head) => head.length <= prefix.length)) return undefined; // the placeholder would stand for nothing
+  return `${prefix}${placeholders[0] ?? ''}${suffix}`;
 }

@@ -11,6 +11,7 @@ import { createTransport, type RequestLogger, type Transport } from './transport
 export interface RegistrySessionOptions {
   credentials: CredentialStore;
   insecureRegistries?: string[];
+  /** images at once; each may have two requests in flight (its target's and source's HEADs) */
   concurrency?: number;
   requestTimeoutMs?: number;
   logger?: RequestLogger;
@@ -36,7 +37,9 @@ export interface RegistrySession {
 export function openRegistrySession(options: RegistrySessionOptions): RegistrySession {
   const insecure = options.insecureRegistries ?? [];
   const dispatcher = createDispatcher({
-    connections: options.concurrency,
+    // An image's two HEADs go out together (one round trip, src/retag/plan.ts), each on a
+    // connection of its own: HTTP/1.1 servers answer pipelined requests one after the other.
+    connections: 2 * (options.concurrency ?? 8),
     requestTimeoutMs: options.requestTimeoutMs,
     env: options.env,
     extraCa: options.extraCa,

@@ -1,14 +1,66 @@
-// The decisions of a retag, pure: registry answers in, a status out. The I/O that gathers the
-// answers is in retag-image.ts; keeping the rules here makes every branch a table test.
+// The plan of one image, pure: the registry answers gathered so far in, the next requests (or the
+// final decision) out. retag-image.ts only sends what a step asks for and feeds the answers back,
+// so every branch here is a table test (test/unit/retag/plan.test.ts) with no network.
+//
+// Round trips per image (one round = requests sent together, answered together):
+// - dry-run, --repush, and an apply that expects the tag to exist (a rerun): HEAD target and HEAD
+//   source in one round; an existing tag is decided there.
+// - a new tag: HEAD target, GET source, PUT (a HEAD of the source may ride along with the
+//   target's: HEADs cost no Docker Hub pull, a GET does).
+// - a pinned source digest (`srcDigest`): an existing tag is compared with it, one HEAD; a new tag
+//   checks that src_build_tag still points at it and copies the pinned bytes (GET by digest).
+// https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests
 
-import type { ImageStatus, RunResult, Summary, ImageResult } from './types.js';
+import type { Manifest, ManifestHead } from '../registry/client.js';
+import { schema1Refusal } from '../registry/errors.js';
+import { isSchema1 } from '../registry/media-types.js';
+import type { ImageStatus, RetagTarget } from './types.js';
 
 export type Lookup = { found: true; digest: string } | { found: false };
 
+/**
+ * `source-moved`: src_build_tag no longer points at the pinned srcDigest; nothing is written.
+ * (The pin work turns it into an image status of its own; until then retag-image.ts reports it failed.)
+ */
+export type PlanStatus = ImageStatus | 'source-moved';
+
 export interface Decision {
-  status: ImageStatus;
+  status: PlanStatus;
   digest?: string;
   existingDigest?: string;
+  mediaType?: string;
+  /** why the image failed, when the plan itself refuses it (a schema 1 source) */
+  error?: string;
+}
+
+/** One manifest request; `reference` is a tag or a digest. */
+export type PlanRequest =
+  | { kind: 'head'; role: 'target' | 'source'; reference: string }
+  | { kind: 'get'; reference: string }
+  | { kind: 'put'; tag: string };
+
+/** The answers so far. `manifest: null` is a GET answered 404; `stored` is the PUT's digest. */
+export interface Answers {
+  target?: ManifestHead;
+  source?: ManifestHead;
+  manifest?: Manifest | null;
+  stored?: string;
+}
+
+export type Step = { send: PlanRequest[] } | { done: Decision };
+
+export interface PlanOptions {
+  target: RetagTarget;
+  dryRun: boolean;
+  /** --repush: move an existing tag to the source's digest instead of reporting a conflict */
+  repush?: boolean;
+  /** the tag file's src_digest: the source must still resolve to it, and its bytes are copied */
+  srcDigest?: string;
+  /**
+   * apply only: the run so far found most tags existing (a rerun), so the source's HEAD goes out
+   * with the target's. Unknown or false: a new tag costs HEAD, GET, PUT and nothing more.
+   */
+  likelyExists?: boolean;
 }
 
 /**
@@ -42,23 +94,93 @@ export function decideMissingTarget(source: Lookup, dryRun: boolean): Decision {
   return { status: dryRun ? 'pending' : 'created', digest: source.digest };
 }
 
-export function summarise(results: ImageResult[]): Summary {
-  const summary: Summary = { created: 0, updated: 0, pending: 0, exists: 0, conflict: 0, missingSource: 0, failed: 0, notStarted: 0 };
-  for (const { status } of results) {
-    if (status === 'missing-source') summary.missingSource += 1;
-    else if (status === 'not-started') summary.notStarted += 1;
-    else summary[status] += 1;
+const send = (...requests: PlanRequest[]): Step => ({ send: requests });
+const done = (decision: Decision): Step => ({ done: decision });
+
+/** The next requests for one image, or its decision. Pure: same answers, same step. */
+export function nextStep(answers: Answers, options: PlanOptions): Step {
+  const { target, srcDigest } = options;
+  const headTarget: PlanRequest = { kind: 'head', role: 'target', reference: target.tag };
+  const headSource: PlanRequest = { kind: 'head', role: 'source', reference: target.source };
+  if (!answers.target) {
+    // A pinned digest decides an existing tag alone; otherwise the source's HEAD is needed for
+    // every existing tag and for every new one in a dry-run, so it goes out in the same round.
+    const early = srcDigest ? options.likelyExists === false : options.dryRun || options.repush === true || options.likelyExists === true;
+    return early ? send(headTarget, headSource) : send(headTarget);
   }
-  return summary;
+  return srcDigest ? pinnedStep(answers, options, srcDigest) : tagStep(answers, options, answers.target);
 }
 
-/** Conflicts, missing sources and failures make a run unsuccessful; pending and updated do not. */
-export function runSucceeded(run: Pick<RunResult, 'summary'>): boolean {
-  const { conflict, missingSource, failed } = run.summary;
-  return conflict + missingSource + failed === 0;
+/** The source is known by its tag only. */
+function tagStep(answers: Answers, options: PlanOptions, existing: ManifestHead): Step {
+  const { target, dryRun } = options;
+  const { source } = answers;
+  if (existing.found) {
+    if (!source) return send({ kind: 'head', role: 'source', reference: target.source });
+    const decision = decideExistingTarget(existing.digest, source);
+    if (!options.repush) return done(decision);
+    const next = decideRepush(decision, dryRun);
+    // a previewed move would copy the source, so a schema 1 source fails here as apply's GET would
+    if (next !== 'move') return next.status === 'pending' ? done(refuseSchema1(options, source) ?? next) : done(next);
+    // The only overwrite retag does, asked for by name: the same GET + PUT as a new tag.
+    return copy(answers, options, target.source, (digest) => decideMoved(existing.digest, digest));
+  }
+  if (dryRun) {
+    // HEAD, not GET: a preview costs no Docker Hub pulls.
+    if (!source) return send({ kind: 'head', role: 'source', reference: target.source });
+    return done(refuseSchema1(options, source) ?? decideMissingTarget(source, true));
+  }
+  // A source HEAD that rode along already tells a missing or schema 1 source: no GET for those.
+  if (source && !source.found) return done({ status: 'missing-source' });
+  const refused = source ? refuseSchema1(options, source) : undefined;
+  if (refused) return done(refused);
+  return copy(answers, options, target.source, (digest) => ({ status: 'created', digest }));
 }
 
-/** For --fail-on-pending: a dry-run in CI that must find nothing left to do. */
-export function hasPending(run: Pick<RunResult, 'summary'>): boolean {
-  return run.summary.pending > 0;
+/** The tag file pins the source digest: an existing tag is compared with it, the pinned bytes are copied. */
+function pinnedStep(answers: Answers, options: PlanOptions, pinned: string): Step {
+  const { target, dryRun } = options;
+  const existing = answers.target!;
+  if (existing.found && existing.digest === pinned) return done({ status: 'exists', digest: pinned });
+  const conflict: Decision | undefined = existing.found ? { status: 'conflict', digest: pinned, existingDigest: existing.digest } : undefined;
+  if (conflict && !options.repush) return done(conflict);
+  // Something will be written (or previewed): src_build_tag must still point at what was reviewed.
+  const headSource: PlanRequest = { kind: 'head', role: 'source', reference: target.source };
+  const { source } = answers;
+  if (!source) {
+    // apply fetches the pinned bytes in the same round: a moved source then costs a wasted GET, rare
+    return dryRun || answers.manifest !== undefined ? send(headSource) : send(headSource, { kind: 'get', reference: pinned });
+  }
+  const existingDigest = existing.found ? { existingDigest: existing.digest } : {};
+  if (!source.found) return done({ status: 'missing-source', ...existingDigest });
+  if (source.digest !== pinned) return done({ status: 'source-moved', digest: source.digest, ...existingDigest });
+  if (dryRun) return done(refuseSchema1(options, source) ?? { status: 'pending', digest: pinned, ...existingDigest });
+  return copy(answers, options, pinned, (digest) =>
+    existing.found ? decideMoved(existing.digest, digest) : { status: 'created', digest },
+  );
+}
+
+/** GET the source (by tag or pinned digest), then PUT the same bytes unless `decide` says otherwise. */
+function copy(answers: Answers, options: PlanOptions, reference: string, decide: (digest: string) => Decision): Step {
+  const { manifest } = answers;
+  if (manifest === undefined) return send({ kind: 'get', reference });
+  if (manifest === null) return done({ status: 'missing-source', ...(answers.target?.found ? { existingDigest: answers.target.digest } : {}) });
+  if (options.srcDigest && manifest.digest !== options.srcDigest) {
+    const where = `${options.target.registry}/${options.target.repository}@${options.srcDigest}`;
+    return done({ status: 'failed', error: `${where}: the registry answered a manifest with digest ${manifest.digest}; nothing was written` });
+  }
+  const decision = { ...decide(manifest.digest), mediaType: manifest.mediaType };
+  if (decision.status === 'exists' || answers.stored !== undefined) return done(decision);
+  return send({ kind: 'put', tag: options.target.tag });
+}
+
+/**
+ * The source seen by HEAD only. When the registry names the schema 1 type in its Content-Type,
+ * apply would refuse that source at its GET, so it is failed the same way without the GET
+ * (a registry that sends no or a generic Content-Type on HEAD leaves it to the GET).
+ */
+function refuseSchema1(options: PlanOptions, source: ManifestHead): Decision | undefined {
+  if (!source.found || source.mediaType === undefined || !isSchema1(source.mediaType)) return undefined;
+  const { registry, repository } = options.target;
+  return { status: 'failed', error: schema1Refusal({ registry, repository }, options.target.source, 200).message };
 }

@@ -2,8 +2,8 @@
 // abort (SIGINT/SIGTERM) starts no new image and reports the unstarted ones as not-started.
 
 import pLimit from 'p-limit';
-import { summarise } from './plan.js';
 import { accessFor, retagImage, type ManifestRegistry } from './retag-image.js';
+import { summarise } from './summary.js';
 import type { ImageResult, RetagTarget, RunResult } from './types.js';
 
 export interface RunOptions {
@@ -19,9 +19,30 @@ export interface RunOptions {
   onResult?: (result: ImageResult) => void;
 }
 
+/**
+ * What the finished images say about the ones to come: a rerun of a tag file finds its tags
+ * existing, so apply then sends the source's HEAD with the target's (one round trip instead of
+ * two); a run of new tags does not (HEAD, GET, PUT and nothing more). Undecided until the first
+ * image whose target was looked at.
+ */
+class ExistenceGuess {
+  private existed = 0;
+  private missing = 0;
+
+  record(result: ImageResult): void {
+    if (result.existingDigest !== undefined || result.status === 'exists' || result.status === 'conflict' || result.status === 'updated') this.existed += 1;
+    else if (result.status === 'created' || result.status === 'pending' || result.status === 'missing-source') this.missing += 1;
+  }
+
+  get likelyExists(): boolean | undefined {
+    return this.existed + this.missing === 0 ? undefined : this.existed > this.missing;
+  }
+}
+
 export async function runRetag(targets: RetagTarget[], registry: ManifestRegistry, options: RunOptions): Promise<RunResult> {
   const limit = pLimit(Math.max(1, options.concurrency));
   const { signal } = options;
+  const guess = new ExistenceGuess();
   registry.plan?.(
     targets.map((t) => ({ registry: t.registry, repository: t.repository })),
     accessFor(options.dryRun),
@@ -32,7 +53,14 @@ export async function runRetag(targets: RetagTarget[], registry: ManifestRegistr
         if (signal?.aborted) {
           return { target, status: 'not-started' };
         }
-        const result = await retagImage(target, registry, { dryRun: options.dryRun, repush: options.repush?.(target) ?? false, signal: options.requestSignal });
+        const result = await retagImage(target, registry, {
+          dryRun: options.dryRun,
+          repush: options.repush?.(target) ?? false,
+          likelyExists: guess.likelyExists,
+          ...(target.srcDigest ? { srcDigest: target.srcDigest } : {}),
+          signal: options.requestSignal,
+        });
+        guess.record(result);
         options.onResult?.(result);
         return result;
       }),

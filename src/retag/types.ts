@@ -9,6 +9,8 @@ export interface RetagTarget {
   /** src_build_tag */
   source: string;
   tag: string;
+  /** src_digest, when the tag file pins the source (sha256:... or sha512:...) */
+  srcDigest?: string;
 }
 
 /** not-started: the run was interrupted before this image began (nothing sent for it) */

@@ -172,31 +172,36 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   };
 }
 
-/** A second origin for redirects: serves fixed answers by path and records every request's headers. */
+/** A second origin for redirects: serves fixed answers by path and records every request (headers and body). */
 export interface RecordingOrigin {
   url: string;
-  seen: { method: string; path: string; headers: IncomingMessage['headers'] }[];
+  seen: { method: string; path: string; headers: IncomingMessage['headers']; body: string }[];
   serve(path: string, answer: { status?: number; headers?: Record<string, string>; body: Buffer }): void;
   close(): Promise<void>;
 }
 
-export async function startRecordingOrigin(): Promise<RecordingOrigin> {
+/** `host`: another loopback address (127.0.0.2) makes it another host as well as another port. */
+export async function startRecordingOrigin(host = '127.0.0.1'): Promise<RecordingOrigin> {
   const answers = new Map<string, { status?: number; headers?: Record<string, string>; body: Buffer }>();
   const seen: RecordingOrigin['seen'] = [];
   const server = createServer((req, res) => {
-    seen.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers });
-    const answer = answers.get(req.url ?? '');
-    if (!answer) {
-      res.writeHead(404);
-      res.end();
-      return;
-    }
-    res.writeHead(answer.status ?? 200, { ...answer.headers, 'content-length': String(answer.body.length) });
-    res.end(req.method === 'HEAD' ? undefined : answer.body);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const answer = answers.get(req.url ?? '');
+      if (!answer) {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
+      res.writeHead(answer.status ?? 200, { ...answer.headers, 'content-length': String(answer.body.length) });
+      res.end(req.method === 'HEAD' ? undefined : answer.body);
+    });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://${host}:${(server.address() as AddressInfo).port}`,
     seen,
     serve: (path, answer) => answers.set(path, answer),
     close: async () => {

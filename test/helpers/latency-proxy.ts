@@ -14,6 +14,8 @@ export interface ProxiedRequest {
   receivedAt: number;
   /** performance.now() when the answer was sent back; 0 until then */
   answeredAt: number;
+  /** the scheme of the Authorization header sent (`Basic`, `Bearer`), never its value */
+  authScheme?: string;
 }
 
 export interface LatencyProxyOptions {
@@ -40,6 +42,23 @@ export function isManifestPath(path: string): boolean {
   return /^\/v2\/.+\/manifests\/[^/]+$/.test(path.split('?')[0] ?? '');
 }
 
+/** The most requests that were waiting for their answer at the same moment. */
+export function maxOpenAtOnce(requests: readonly ProxiedRequest[]): number {
+  const events = requests.flatMap((r) => [
+    { at: r.receivedAt, change: 1 },
+    { at: r.answeredAt === 0 ? Infinity : r.answeredAt, change: -1 },
+  ]);
+  // at equal times, close before open: touching intervals did not overlap
+  events.sort((a, b) => a.at - b.at || a.change - b.change);
+  let open = 0;
+  let most = 0;
+  for (const event of events) {
+    open += event.change;
+    most = Math.max(most, open);
+  }
+  return most;
+}
+
 export async function startLatencyProxy(options: LatencyProxyOptions): Promise<LatencyProxy> {
   const target = new URL(options.target);
   // Keep-alive to the registry so the proxy itself does not add connection set-up to the figures.
@@ -47,6 +66,8 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
 
   const forward = (req: IncomingMessage, res: ServerResponse, receivedAt: number): void => {
     const record: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0, upstreamMs: 0, receivedAt, answeredAt: 0 };
+    const scheme = req.headers.authorization?.split(' ')[0];
+    if (scheme) record.authScheme = scheme;
     const forwarded = performance.now();
     res.once('finish', () => {
       record.answeredAt = performance.now();

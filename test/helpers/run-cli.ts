@@ -7,6 +7,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { inspect } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli/main.js';
 
@@ -19,6 +20,50 @@ export interface CliResult {
   stderr: string;
   /** pino lines (in-process runs only; for spawned runs they are in stderr) */
   logs: string;
+  /**
+   * In-process runs: whatever reached process.stdout, process.stderr or console during the run
+   * other than through the CLI's own streams (a stray console.error, a helper's output passed
+   * on). A user would see it; tests about output search it too. Spawned runs: always ''.
+   */
+  processOutput: string;
+}
+
+const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir'] as const;
+
+/** Captures process.stdout/stderr writes and console calls until the returned function is called. */
+let capturing: { text: string; users: number; restore: () => void } | undefined;
+function captureProcessOutput(): () => string {
+  if (!capturing) {
+    const state = { text: '', users: 0, restore: () => {} };
+    const stdoutWrite = process.stdout.write;
+    const stderrWrite = process.stderr.write;
+    const saved = CONSOLE_METHODS.map((method) => [method, console[method]] as const);
+    const take = (chunk: unknown): boolean => {
+      state.text += typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk);
+      return true;
+    };
+    process.stdout.write = take as typeof process.stdout.write;
+    process.stderr.write = take as typeof process.stderr.write;
+    for (const method of CONSOLE_METHODS) console[method] = (...args: unknown[]) => void take(`${args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' ')}\n`);
+    state.restore = () => {
+      process.stdout.write = stdoutWrite;
+      process.stderr.write = stderrWrite;
+      for (const [method, original] of saved) console[method] = original;
+    };
+    capturing = state;
+  }
+  const state = capturing;
+  const from = state.text.length;
+  state.users += 1;
+  return () => {
+    const text = state.text.slice(from);
+    state.users -= 1;
+    if (state.users === 0) {
+      state.restore();
+      capturing = undefined;
+    }
+    return text;
+  };
 }
 
 export async function runInProcess(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
@@ -27,15 +72,22 @@ export async function runInProcess(args: string[], options: { cwd?: string; env?
   let logs = '';
   const logDestination = new PassThrough();
   logDestination.on('data', (chunk: Buffer) => (logs += chunk.toString('utf8')));
-  const code = await run(['node', 'retag', ...args], {
-    io: { stdout: { write: (s) => void (stdout += s) }, stderr: { write: (s) => void (stderr += s) } },
-    cwd: options.cwd,
-    // Tests read the logs as JSON; the default (human lines) has tests of its own.
-    env: { RETAG_LOG_FORMAT: 'json', ...(options.env ?? process.env) },
-    logDestination,
-  });
-  await new Promise((resolve) => setImmediate(resolve));
-  return { code, stdout, stderr, logs };
+  const stopCapture = captureProcessOutput();
+  let code: number;
+  let processOutput: string;
+  try {
+    code = await run(['node', 'retag', ...args], {
+      io: { stdout: { write: (s) => void (stdout += s) }, stderr: { write: (s) => void (stderr += s) } },
+      cwd: options.cwd,
+      // Tests read the logs as JSON; the default (human lines) has tests of its own.
+      env: { RETAG_LOG_FORMAT: 'json', ...(options.env ?? process.env) },
+      logDestination,
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    processOutput = stopCapture();
+  }
+  return { code, stdout, stderr, logs, processOutput };
 }
 
 export interface SpawnOptions {
@@ -60,7 +112,7 @@ export function runBinary(args: string[], options: SpawnOptions = {}): Promise<C
     child.stdout?.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
     child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr, logs: stderr }));
+    child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr, logs: stderr, processOutput: '' }));
     if (options.stdin !== undefined) child.stdin?.end(options.stdin);
     else child.stdin?.end();
     if (child.pid !== undefined) options.onStart?.(child.pid);

@@ -3,7 +3,9 @@
 
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runBinary, tempFiles } from '../helpers/run-cli.js';
+import { isManifestPath, maxOpenAtOnce, startLatencyProxy } from '../helpers/latency-proxy.js';
+import { startRegistry } from '../helpers/registry-process.js';
+import { runBinary, tagFile, tempFiles } from '../helpers/run-cli.js';
 
 const ONE = 'images:\n  - name: 127.0.0.1:9/x/y\n    src_build_tag: a\n    tag: b\n';
 
@@ -23,11 +25,23 @@ describe('command-line edges', () => {
     expect(result.stderr).not.toContain('::bad::');
   });
 
-  it('--concurrency 64 prints no listener warning', async () => {
-    const dir = await tempFiles({ 'many.yaml': 'images:\n' + Array.from({ length: 20 }, (_, i) => `  - name: 127.0.0.1:9/x/y${i}\n    src_build_tag: a\n    tag: b\n`).join('') });
-    const result = await runBinary(['apply', '--dry-run', '--concurrency', '64', '--request-timeout', '1', 'many.yaml'], { cwd: dir, env: { RETAG_RETRY_BASE_MS: '1' } });
-    expect(result.code).toBe(1); // nothing listens on port 9
-    expect(result.stderr).not.toMatch(/MaxListenersExceededWarning/);
+  // Every request in flight adds an abort listener to the run's signal: the warning only shows
+  // when more than 10 requests wait at once, so a proxy holds each one (1 s) while 30 images are
+  // checked at once, and the test checks that 11 or more were really open together.
+  it('--concurrency 64 prints no listener warning (30 manifest requests held open at once)', async () => {
+    const registry = await startRegistry({ auth: 'none' });
+    const proxy = await startLatencyProxy({ target: registry.url, delayMs: 1_000 });
+    try {
+      const entries = Array.from({ length: 30 }, (_, i) => ({ name: `${proxy.host}/x/y${i}`, src_build_tag: 'a', tag: 'b' }));
+      const dir = await tempFiles({ 'many.yaml': tagFile(entries) });
+      const result = await runBinary(['apply', '--dry-run', '--concurrency', '64', 'many.yaml'], { cwd: dir });
+      expect(result.stdout).toMatch(/30 images: .*30 missing source/); // every image was asked about
+      expect(maxOpenAtOnce(proxy.requests.filter((r) => isManifestPath(r.path)))).toBeGreaterThanOrEqual(11);
+      expect(result.stderr).not.toMatch(/MaxListenersExceededWarning|listeners added/);
+    } finally {
+      await proxy.stop();
+      await registry.stop();
+    }
   });
 
   it.each(['json', 'markdown'])('--output %s with an invalid tag file still writes the problems to stdout, in apply\'s shape', async (format) => {

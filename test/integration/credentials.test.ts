@@ -96,7 +96,8 @@ describe('credentials: helpers, auths and containers auth file', () => {
     const error = result.run.images[0]!.error ?? '';
     expect(error).toMatch(/credential helper docker-credential-broken \(named in \$DOCKER_CONFIG\/config\.json credHelpers\) exited with code 3/);
     expect(error).toContain(registry.host);
-    expect(result.stdout + result.stderr + result.logs).not.toContain('helper-output-with-secret-xyz');
+    // processOutput: what reached the process's own stdout/stderr or console, bypassing the CLI's streams
+    expect(result.stdout + result.stderr + result.logs + result.processOutput).not.toContain('helper-output-with-secret-xyz');
   });
 
   it('a helper missing from PATH: failed, says so', async () => {
@@ -108,7 +109,7 @@ describe('credentials: helpers, auths and containers auth file', () => {
     const result = await apply({ credHelpers: { [registry.host]: 'refused' } });
     expect(result.code).toBe(1);
     expect(result.run.images[0]!.error).toMatch(/refused the credentials from docker-credential-refused \(credHelpers in \$DOCKER_CONFIG\/config\.json\)/);
-    expect(result.stdout + result.stderr + result.logs).not.toContain('helper-secret-that-is-wrong');
+    expect(result.stdout + result.stderr + result.logs + result.processOutput).not.toContain('helper-secret-that-is-wrong');
   });
 
   it('REGISTRY_AUTH_FILE is used when the docker config has nothing', async () => {
@@ -180,7 +181,7 @@ describe('credentials: an identity token from a credential helper, against a tok
     expect(result.tokenRequests.map((r) => [r.method, r.status, r.user])).toEqual([['POST', 200, 'admin']]);
     expect(result.tokenRequests[0]!.scopes).toEqual(['repository:stx/app:pull,push']);
     expect(await registry.client.tagDigest('stx/app', 'v-identity')).toBe(await registry.client.tagDigest('stx/app', SRC));
-    expect(`${result.stdout}${result.stderr}`).not.toContain(IDENTITY);
+    expect(`${result.stdout}${result.stderr}${result.logs}${result.processOutput}`).not.toContain(IDENTITY);
   });
 
   it('a refused identity token: failed, the helper named, the token never shown, nothing written', async () => {
@@ -190,7 +191,7 @@ describe('credentials: an identity token from a credential helper, against a tok
     expect(result.run.images[0]!.error).toMatch(/docker-credential-stale/);
     // one refused exchange: the helper ran, its token was tried by POST, and not again per image
     expect(result.tokenRequests.map((r) => [r.method, r.status])).toEqual([['POST', 401]]);
-    expect(`${result.stdout}${result.stderr}`).not.toContain('identity-token-the-realm-revoked');
+    expect(`${result.stdout}${result.stderr}${result.logs}${result.processOutput}`).not.toContain('identity-token-the-realm-revoked');
     expect(await registry.client.tagDigest('stx/app', 'v-stale')).toBeUndefined();
   });
 });

@@ -9,6 +9,13 @@ import { startRegistry, type TestRegistry } from '../helpers/registry-process.js
 import { basicAuth, dockerConfig, runBinary, runInProcess, tagFile, tempFiles, type CliResult } from '../helpers/run-cli.js';
 import { seedImages, type SeededImage } from '../helpers/seed.js';
 
+/** The grace period after a signal, as retag announces it ("waiting up to 5 s ..."). */
+function graceMs(stderr: string): number {
+  const seconds = /waiting up to (\d+) s/.exec(stderr)?.[1];
+  expect(seconds, stderr).toBeDefined();
+  return Number(seconds) * 1000;
+}
+
 interface JsonImage {
   name: string;
   status: string;
@@ -293,20 +300,24 @@ describe('fault injection between retag and a real registry (token auth)', () =>
     proxy.clear();
     proxy.add({ method: 'PUT', path: /\/faults\/bulk-\d\/manifests\//, action: { kind: 'delay', ms: 500 } });
     const dir = await tempFiles({ 'tags.yaml': tagFile(names.map((n) => entry(n, tag))) });
-    const started = Date.now();
+    let signalled = 0;
     const result = await runBinary(['apply', '--concurrency', '1', '--output', 'json', `${dir}/tags.yaml`], {
       env,
       onStart: (pid) => {
         const poll = setInterval(() => {
           if (proxy.requests.some((r) => r.method === 'PUT')) {
             clearInterval(poll);
+            signalled = Date.now();
             process.kill(pid, signal);
           }
         }, 5);
       },
     });
     expect(result.code).toBe(code);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // It exits once the PUT in flight (0.5 s) is done, not when the 5 s grace period ends: the
+    // bound is measured from the signal, not from the start of a process a busy machine is slow
+    // to start, and leaves the PUT ~4 s of slack.
+    expect(Date.now() - signalled).toBeLessThan(graceMs(result.stderr) - 500);
     expect(result.stderr).toMatch(/interrupted; starting no new image/);
     const run = JSON.parse(result.stdout) as JsonRun;
     expect(run.interrupted).toBe(true);
@@ -323,7 +334,6 @@ describe('fault injection between retag and a real registry (token auth)', () =>
     proxy.clear();
     proxy.add({ method: 'PUT', path: manifestPath('bulk-5', tag), action: { kind: 'hang' } });
     const dir = await tempFiles({ 'tags.yaml': tagFile([entry('bulk-5', tag)]) });
-    const started = Date.now();
     let signalled = 0;
     const result = await runBinary(['apply', '--output', 'json', `${dir}/tags.yaml`], {
       env,
@@ -339,9 +349,10 @@ describe('fault injection between retag and a real registry (token auth)', () =>
     });
     expect(result.code).toBe(130);
     const waited = Date.now() - signalled;
-    expect(waited).toBeGreaterThanOrEqual(4_500); // the grace period (INTERRUPT_GRACE_MS = 5 s)
-    expect(waited).toBeLessThan(8_000);
-    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(waited).toBeGreaterThanOrEqual(graceMs(result.stderr) - 500); // the grace period was waited for
+    // then aborted, not left hanging: the report below (written after the abort) is the proof that
+    // it was the abort and not the hard stop; the bound only catches a hang
+    expect(waited).toBeLessThan(30_000);
     const run = JSON.parse(result.stdout) as JsonRun;
     expect(run.interrupted).toBe(true);
     expect(run.images[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/interrupted before it finished .*rerun to finish/) as unknown });

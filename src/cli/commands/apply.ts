@@ -5,7 +5,7 @@ import { loadTagFiles, type LoadedTagFiles } from '../../config/index.js';
 import { DEFAULT_CERTS_DIR, openRegistrySession } from '../../registry/index.js';
 import { hasPending, matchesPattern, runRetag, runSucceeded, type ImageResult, type RetagTarget, type RunResult } from '../../retag/index.js';
 import type { CommandContext } from '../context.js';
-import { credentialStoreFor } from '../credential-options.js';
+import { credentialsFor } from '../credential-options.js';
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { createLogger } from '../logger.js';
 import type { CommandIo } from '../io.js';
@@ -68,7 +68,7 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
   const loaded = await loadTagFiles(files, { cwd: context.cwd, stdin: () => readStdinBytes(context.stdin) });
   if (loaded.problems.length > 0) return reportProblems(loaded, flags, dryRun, io);
   const targets = checkSelection(loaded.entries, files, flags, checked);
-  const credentials = await credentialStoreFor(targets, {
+  const credentials = await credentialsFor(targets, {
     username: flags.username,
     password: checked.password,
     registry: flags.registry,
@@ -84,7 +84,7 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
     destination: context.logDestination ?? progress.logDestination(),
   });
   const session = openRegistrySession({
-    credentials,
+    credentials: credentials.store,
     insecureRegistries: flags.insecureRegistry ?? [],
     concurrency: flags.concurrency,
     requestTimeoutMs: flags.requestTimeout * 1000,
@@ -93,7 +93,7 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
     extraCa: checked.extraCa,
     certsDir: env.RETAG_CERTS_D || DEFAULT_CERTS_DIR,
     retry: retryOverrides(env),
-    scopesPerTokenRequest: scopesPerTokenRequest(env),
+    scopesPerTokenRequest: credentials.perRepository ? 1 : scopesPerTokenRequest(env),
   });
   logger.info(
     // startupMs: since the process started (node, modules, tag files), for the benchmark

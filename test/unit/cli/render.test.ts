@@ -3,7 +3,7 @@ import { prettyLine } from '../../../src/cli/logger.js';
 import { renderProblemsText, renderRunMarkdown, renderRunText, summaryLine } from '../../../src/cli/render.js';
 import { parseTagFileText } from '../../../src/config/index.js';
 import { MAX_PROBLEMS_PER_FILE } from '../../../src/config/parse.js';
-import { summarise } from '../../../src/retag/plan.js';
+import { summarise } from '../../../src/retag/summary.js';
 import type { ImageResult, RunResult } from '../../../src/retag/types.js';
 
 const A = `sha256:${'a'.repeat(64)}`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideExistingTarget, decideMissingTarget, decideMoved, decideRepush, hasPending, runSucceeded, summarise } from '../../../src/retag/plan.js';
+import { decideExistingTarget, decideMissingTarget, decideMoved, decideRepush } from '../../../src/retag/plan.js';
+import { hasPending, runSucceeded, summarise } from '../../../src/retag/summary.js';
 import type { ImageResult, ImageStatus } from '../../../src/retag/types.js';
 
 const A = 'sha256:' + 'a'.repeat(64);
