@@ -1,7 +1,7 @@
 // Options several commands share, declared once.
 import { InvalidArgumentError, Option } from 'commander';
 import { LOG_LEVELS, OUTPUT_FORMATS, logFormatNamed, type LogFormat } from './choices.js';
-import { choice, custom } from './options.js';
+import { choice, custom, flag, integer, repeatable, text } from './options.js';
 
 export const outputOption = () =>
   choice('-o, --output <format>', 'report format (markdown: a table for a review comment or step summary)', OUTPUT_FORMATS, 'text');
@@ -18,3 +18,17 @@ export const logFormatOption = () =>
       },
     ),
   );
+
+/** How to reach registries and with which credentials: every command that contacts one takes these. */
+export const registryOptions = () => ({
+  insecureRegistry: repeatable('--insecure-registry <host[:port]>', 'use plain HTTP for this registry (repeatable); loopback hosts always do'),
+  requestTimeout: integer('--request-timeout <seconds>', 'give up on a request with no answer after this long', 3600, 30),
+  caFile: text('--ca-file <file>', 'PEM CA certificates trusted for every registry, on top of the system ones'),
+  username: text('--username <name>', 'registry user name, with --password-stdin; sent to one registry only (--registry)'),
+  passwordStdin: flag('--password-stdin', 'read the password or token from standard input (never from argv)'),
+  registry: text('--registry <host[:port]>', 'the registry --username/--password-stdin are for; needed when the images are on several'),
+  authfile: text('--authfile <file>', 'auth file (docker config.json or containers auth.json, e.g. from `skopeo login --authfile`), read first'),
+});
+
+export const requireDigestOption = () =>
+  flag('--require-digest', 'every entry must pin its source with src_digest (exit 2 naming those that do not; `retag pin` writes them)');

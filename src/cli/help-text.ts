@@ -51,6 +51,20 @@ Network: HTTPS_PROXY/HTTP_PROXY/NO_PROXY and NODE_EXTRA_CA_CERTS are honoured; C
   /etc/docker/certs.d/<host[:port]>/*.crt are trusted for that registry (folder: $RETAG_CERTS_D).
 Logs: human lines when stderr is a terminal, JSON lines otherwise (--log-format).`;
 
+export const PIN_EXAMPLES = `
+Examples:
+  $ retag pin stx.4.0-image-tags.yaml            # add src_digest to every entry without one
+  $ retag pin --check tag-files/*.yaml           # review gate: exit 1 while a digest is missing or stale
+  $ retag pin --update stx.4.0-image-tags.yaml   # also rewrite digests whose src_build_tag was re-pushed
+
+Each src_digest line goes right after its entry's src_build_tag line, with the same indentation;
+no other byte of the file changes. A file is written whole (temp file + rename) or not at all: a
+source that is missing or unreadable leaves it untouched. Credentials and network settings as for
+retag apply (read access is enough).
+Exit codes: 0 done (--check: every digest present and current); 1 a source missing or failed, a
+  stale digest (without --update) or, with --check, a missing one; 2 usage or tag-file error, or
+  an entry laid out so that it cannot be edited safely (the line and the digest are printed).`;
+
 export const REFS_EXAMPLES = `
 Examples:
   $ retag refs --tags stx.4.0-image-tags.yaml .                  # check every reference in the tree

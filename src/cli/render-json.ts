@@ -3,11 +3,7 @@
 import type { ConfigProblem, LoadedTagFiles } from '../config/index.js';
 import { summarise } from '../retag/summary.js';
 import type { RunResult } from '../retag/types.js';
-import { packageVersion, REPORT_SCHEMA_VERSION } from './version.js';
-
-function header(command: string) {
-  return { version: packageVersion(), schemaVersion: REPORT_SCHEMA_VERSION, command };
-}
+import { reportHeader as header } from './version.js';
 
 function json(document: unknown): string {
   return `${JSON.stringify(document, null, 2)}\n`;
@@ -48,6 +44,7 @@ export function renderValidationJson(loaded: LoadedTagFiles): string {
       tag: e.tag,
       source: e.source,
       ...(e.srcRef ? { srcRef: e.srcRef } : {}),
+      ...(e.srcDigest ? { srcDigest: e.srcDigest } : {}),
       registry: e.registry,
       repository: e.repository,
       file: e.location.file,

@@ -16,3 +16,8 @@ export function packageVersion(): string {
 
 /** The version of the JSON report's shape: raised when a field is removed or changes meaning. */
 export const REPORT_SCHEMA_VERSION = 1;
+
+/** The first fields of every JSON report: which retag wrote it, in which shape, for which command. */
+export function reportHeader(command: string): { version: string; schemaVersion: number; command: string } {
+  return { version: packageVersion(), schemaVersion: REPORT_SCHEMA_VERSION, command };
+}

@@ -18,6 +18,8 @@ export interface LoadOptions {
   maxBytes?: number;
   /** How the file `-` is read (standard input); without it `-` is a file of that name. */
   stdin?: () => Promise<Uint8Array>;
+  /** --require-digest: an entry without src_digest is a problem (teams that adopted the lock). */
+  requireDigest?: boolean;
 }
 
 /** The file `-` (standard input), as problems and reports name it. */
@@ -104,6 +106,20 @@ async function readStdin(read: () => Promise<Uint8Array>, maxBytes: number): Pro
   }
 }
 
+/** The problem of an entry without src_digest under --require-digest; nothing when it has one. */
+function unpinned(occurrence: Occurrence): ConfigProblem[] {
+  if (occurrence.entry.srcDigest !== undefined) return [];
+  return [
+    {
+      file: occurrence.location.file,
+      line: occurrence.location.line,
+      path: occurrence.path,
+      image: occurrence.entry.name,
+      message: `src_digest is missing (--require-digest); run \`retag pin ${occurrence.location.file}\` to write the digest of ${occurrence.entry.source}, review it and commit`,
+    },
+  ];
+}
+
 /**
  * Loads and checks tag files. `paths` are reported as given; the same file given twice is read
  * once. Problems never stop the loading: the result holds everything found in all files.
@@ -141,6 +157,7 @@ export async function loadTagFiles(paths: string[], options: LoadOptions = {}): 
     const result = readTagFileText(read.text, file);
     occurrences.push(...result.occurrences);
     own.push(...result.problems);
+    if (options.requireDigest) own.push(...result.occurrences.flatMap(unpinned));
     counts.push({ file, entries: result.written });
   });
 

@@ -40,7 +40,7 @@ function isMapping(value: unknown): value is Mapping {
 function unknownEntryKey(key: string): string {
   const guess = nearest(key, ENTRY_KEYS);
   return guess === undefined
-    ? `unknown key "${key}"; an image entry takes only name, src_build_tag, src_ref and tag (put notes in a # comment)`
+    ? `unknown key "${key}"; an image entry takes only name, src_build_tag, src_digest, src_ref and tag (put notes in a # comment)`
     : `unknown key "${key}"; did you mean ${guess}?`;
 }
 
@@ -104,7 +104,8 @@ function readEntry(
 
   const result = TagEntrySchema.safeParse(item);
   if (result.success) {
-    out.occurrences.push({ entry: result.data, location: { file, line }, path, sourceLine: keyLine('src_build_tag') });
+    const digestLine = result.data.srcDigest === undefined ? {} : { digestLine: keyLine('src_digest') };
+    out.occurrences.push({ entry: result.data, location: { file, line }, path, sourceLine: keyLine('src_build_tag'), ...digestLine });
     return;
   }
   const unknownKeys = result.error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' ? issue.keys : []));

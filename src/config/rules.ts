@@ -38,6 +38,33 @@ export function srcRefProblem(value: string): string | undefined {
   return undefined;
 }
 
+const DIGEST_FORMS: Record<string, number> = { sha256: 64, sha512: 128 };
+
+/** Whether `value` is a manifest digest a tag file may pin: `sha256:` + 64 or `sha512:` + 128 lowercase hex. */
+export function isPinnableDigest(value: string): boolean {
+  const match = /^([a-z0-9]+):([0-9a-f]+)$/.exec(value);
+  return match !== null && DIGEST_FORMS[match[1] ?? ''] === match[2]?.length;
+}
+
+/** Why `value` is not a usable src_digest, or undefined when it is one. */
+export function srcDigestProblem(value: string): string | undefined {
+  if (isPinnableDigest(value)) return undefined;
+  const shown = value.length > 80 ? `${value.slice(0, 80)}...` : value;
+  const [algorithm, hex] = value.split(':', 2);
+  const wanted = DIGEST_FORMS[algorithm ?? ''];
+  const why =
+    value === ''
+      ? 'src_digest is empty'
+      : hex === undefined
+        ? `src_digest "${shown}" is not a digest (no algorithm: prefix)`
+        : wanted === undefined
+          ? `src_digest "${shown}" uses algorithm "${(algorithm ?? '').slice(0, 20)}"; only sha256 and sha512 are used for manifests`
+          : /[A-F]/.test(hex)
+            ? `src_digest "${shown}" has uppercase hex; registries write digests in lowercase`
+            : `src_digest "${shown}" must be ${algorithm}: followed by ${wanted} hex digits (it has ${hex.length} characters after the colon)`;
+  return `${why}; give the manifest digest src_build_tag points at (\`retag pin FILE\` writes it), or remove the line`;
+}
+
 /** One image to retag, deduplicated: the first place it was asked for, and every identical repeat. */
 export interface TagEntry extends ImageEntry {
   /** First occurrence. */
@@ -54,6 +81,8 @@ export interface Occurrence {
   path: string;
   /** The line of its `src_build_tag:`, where a conflict is reported. */
   sourceLine: number;
+  /** The line of its `src_digest:`, when it has one. */
+  digestLine?: number;
 }
 
 /** `docker.io/library/ubuntu:22.04`: the same for every way of writing one image and tag. */
@@ -78,6 +107,22 @@ export function mergeEntries(occurrences: readonly Occurrence[]): { entries: Tag
       byKey.set(key, entry);
       entries.push(entry);
     } else if (first.source === occurrence.entry.source) {
+      const pinned = occurrence.entry.srcDigest;
+      if (pinned !== undefined && first.srcDigest !== undefined && pinned !== first.srcDigest) {
+        problems.push({
+          file: occurrence.location.file,
+          line: occurrence.digestLine ?? occurrence.sourceLine,
+          path: `${occurrence.path}.src_digest`,
+          image: occurrence.entry.name,
+          message:
+            `${key} pins two source digests: ${first.srcDigest} at ${formatLocation(first.location)} ` +
+            `and ${pinned} at ${formatLocation(occurrence.location)}; ` +
+            'both entries copy one build, so give them the same src_digest (`retag pin --update FILE` rewrites both)',
+        });
+        continue;
+      }
+      // A repeat may pin what the first left open: the run checks the pinned digest.
+      if (pinned !== undefined && first.srcDigest === undefined) first.srcDigest = pinned;
       first.alsoAt.push(occurrence.location);
     } else {
       problems.push({

@@ -9,14 +9,17 @@
 //       src_ref: https://opendev.org/starlingx/integ/commit/dac417bd  # optional, http(s) link
 //       tag: stx.4.0-v2.2                                  # tag to create
 //
+// and retag adds an optional fifth, `src_digest: sha256:<64 hex>` (written by `retag pin`), the
+// manifest digest src_build_tag pointed at when the file was reviewed (issue 10).
+//
 // A document is checked with TagDocumentSchema and each of its entries with TagEntrySchema on
 // its own, so one bad entry neither hides the problems of the others nor keeps the valid ones
 // out of the cross-file duplicate check.
 import { z } from 'zod';
 import { parseImageName, ReferenceError } from '../registry/reference.js';
-import { srcRefProblem, tagProblem } from './rules.js';
+import { srcDigestProblem, srcRefProblem, tagProblem } from './rules.js';
 
-export const ENTRY_KEYS = ['name', 'src_build_tag', 'src_ref', 'tag'] as const;
+export const ENTRY_KEYS = ['name', 'src_build_tag', 'src_digest', 'src_ref', 'tag'] as const;
 export const DOCUMENT_KEYS = ['images'] as const;
 
 /** How a wrong value reads in a message: `a list`, `text "x"`. */
@@ -66,6 +69,12 @@ export const TagEntrySchema = z
         },
       ),
       src_build_tag: tagField('src_build_tag', 'give the existing tag to copy from'),
+      src_digest: textField('src_digest', 'give the manifest digest of src_build_tag (`retag pin FILE` writes it), or remove the line')
+        .check((ctx) => {
+          const problem = srcDigestProblem(ctx.value);
+          if (problem !== undefined) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+        })
+        .optional(),
       src_ref: textField('src_ref', 'give the link to the source commit, or remove the line')
         .check((ctx) => {
           const problem = srcRefProblem(ctx.value);
@@ -102,6 +111,7 @@ export const TagEntrySchema = z
     source: entry.src_build_tag,
     tag: entry.tag,
     ...(entry.src_ref === undefined ? {} : { srcRef: entry.src_ref }),
+    ...(entry.src_digest === undefined ? {} : { srcDigest: entry.src_digest }),
   }));
 
 /** One `images:` entry as written in the file. */

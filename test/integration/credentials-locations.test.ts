@@ -52,9 +52,15 @@ const WITH_VARIABLES: Place[] = [
   { name: '~/.dockercfg', path: (d) => join(d.home, '.dockercfg'), legacy: true },
 ];
 
+// /run/containers/0/auth.json is a real system path: written only when absent (a real one is
+// never touched; the place is then left out), removed after.
+const RUN_CONTAINERS = '/run/containers';
+const runContainersExisted = existsSync(RUN_CONTAINERS);
+const runAuthExisted = existsSync('/run/containers/0/auth.json');
+
 /** The lookup order with no variable set: where podman, skopeo and docker write by default. */
 const DEFAULTS: Place[] = [
-  ...(IS_ROOT ? [{ name: '/run/containers/0/auth.json', path: () => '/run/containers/0/auth.json' }] : []),
+  ...(IS_ROOT && !runAuthExisted ? [{ name: '/run/containers/0/auth.json', path: () => '/run/containers/0/auth.json' }] : []),
   { name: '~/.config/containers/auth.json', path: (d) => join(d.home, '.config', 'containers', 'auth.json') },
   { name: '~/.docker/config.json', path: (d) => join(d.home, '.docker', 'config.json') },
   { name: '~/.dockercfg', path: (d) => join(d.home, '.dockercfg'), legacy: true },
@@ -64,11 +70,6 @@ async function writeJson(path: string, value: unknown): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, JSON.stringify(value, null, 2));
 }
-
-// /run/containers/0/auth.json is a real system path: written only when absent, removed after.
-const RUN_CONTAINERS = '/run/containers';
-const runContainersExisted = existsSync(RUN_CONTAINERS);
-const runAuthExisted = existsSync('/run/containers/0/auth.json');
 
 describe.each(['basic', 'token'] as const)('credentials found in each place of the lookup order (%s auth)', (auth) => {
   let registry: TestRegistry;

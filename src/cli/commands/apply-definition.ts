@@ -1,8 +1,8 @@
 // `retag apply`: its options, declared once. The action hands the typed flags to applyCommand,
 // whose pre-flight (apply-preflight.ts) checks them.
-import { logFormatOption, logLevelOption, outputOption } from '../common-options.js';
+import { logFormatOption, logLevelOption, outputOption, registryOptions, requireDigestOption } from '../common-options.js';
 import { APPLY_EXAMPLES } from '../help-text.js';
-import { addOptions, flag, integer, repeatable, text, type FlagsOf } from '../options.js';
+import { addOptions, flag, integer, repeatable, type FlagsOf } from '../options.js';
 import type { CommandDefinition } from './definition.js';
 
 export const APPLY_OPTIONS = {
@@ -17,18 +17,13 @@ export const APPLY_OPTIONS = {
     "move these images' existing tags to their src_build_tag digest (status updated); same matching as --only (repeatable)",
   ),
   changes: flag('--changes', 'text and markdown: list only tags that change or need attention; tags that already exist are counted, not listed'),
+  requireDigest: requireDigestOption(),
   failOnPending: flag('--fail-on-pending', 'exit 1 when any tag is still pending (a dry-run in CI that must find nothing to do)'),
   concurrency: integer('--concurrency <n>', 'images processed at once', 64, 8),
   output: outputOption(),
   logLevel: logLevelOption(),
   logFormat: logFormatOption(),
-  insecureRegistry: repeatable('--insecure-registry <host[:port]>', 'use plain HTTP for this registry (repeatable); loopback hosts always do'),
-  requestTimeout: integer('--request-timeout <seconds>', 'give up on a request with no answer after this long', 3600, 30),
-  caFile: text('--ca-file <file>', 'PEM CA certificates trusted for every registry, on top of the system ones'),
-  username: text('--username <name>', 'registry user name, with --password-stdin; sent to one registry only (--registry)'),
-  passwordStdin: flag('--password-stdin', 'read the password or token from standard input (never from argv)'),
-  registry: text('--registry <host[:port]>', 'the registry --username/--password-stdin are for; needed when the images are on several'),
-  authfile: text('--authfile <file>', 'auth file (docker config.json or containers auth.json, e.g. from `skopeo login --authfile`), read first'),
+  ...registryOptions(),
 };
 export type ApplyFlags = FlagsOf<typeof APPLY_OPTIONS>;
 

@@ -2,14 +2,13 @@
 // is invalid), then retag every image against its registry and report each one.
 
 import { loadTagFiles, type LoadedTagFiles } from '../../config/index.js';
-import { DEFAULT_CERTS_DIR, openRegistrySession } from '../../registry/index.js';
 import { hasPending, matchesPattern, runRetag, runSucceeded, type ImageResult, type RetagTarget, type RunResult } from '../../retag/index.js';
 import type { CommandContext } from '../context.js';
-import { credentialsFor } from '../credential-options.js';
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
-import { createLogger } from '../logger.js';
 import type { CommandIo } from '../io.js';
+import { createLogger } from '../logger.js';
 import { ProgressReporter } from '../progress.js';
+import { cliCredentials, openCliSession } from '../registry-session.js';
 import { renderApplyProblemsJson, renderProblemsMarkdown, renderProblemsText, renderRunJson, renderRunMarkdown, renderRunText, runTitle } from '../render.js';
 import { readStdinBytes } from '../stdin.js';
 import type { ApplyFlags } from './apply-definition.js';
@@ -21,28 +20,9 @@ export interface ApplyInput {
   context: CommandContext;
 }
 
-/**
- * TEST-ONLY: RETAG_RETRY_BASE_MS shortens the first retry backoff (milliseconds) so the
- * fault-injection suite, which spawns the real binary, runs in seconds. Not a user setting and
- * not documented in --help; Retry-After and the caps of RETRY_POLICY still apply.
- */
-function retryOverrides(env: NodeJS.ProcessEnv): { baseDelayMs: number } | undefined {
-  const value = Number(env.RETAG_RETRY_BASE_MS);
-  return env.RETAG_RETRY_BASE_MS !== undefined && Number.isInteger(value) && value >= 0 ? { baseDelayMs: value } : undefined;
-}
-
 /** TEST-ONLY: RETAG_HEARTBEAT_MS shortens the heartbeat's interval (progress.ts) so a test sees it. */
 function heartbeatMs(env: NodeJS.ProcessEnv): number | undefined {
   const value = Number(env.RETAG_HEARTBEAT_MS);
-  return Number.isInteger(value) && value >= 1 ? value : undefined;
-}
-
-/**
- * RETAG_TOKEN_SCOPES_PER_REQUEST: repositories per token request (default 25, 1 = a token request
- * per repository). A tuning knob for realms that limit scopes, and how the benchmark compares both.
- */
-function scopesPerTokenRequest(env: NodeJS.ProcessEnv): number | undefined {
-  const value = Number(env.RETAG_TOKEN_SCOPES_PER_REQUEST);
   return Number.isInteger(value) && value >= 1 ? value : undefined;
 }
 
@@ -65,17 +45,10 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
   const { env, io } = context;
   const checked = await checkApplyFlags(files, flags, context);
   const { dryRun, repush } = checked;
-  const loaded = await loadTagFiles(files, { cwd: context.cwd, stdin: () => readStdinBytes(context.stdin) });
+  const loaded = await loadTagFiles(files, { cwd: context.cwd, requireDigest: flags.requireDigest === true, stdin: () => readStdinBytes(context.stdin) });
   if (loaded.problems.length > 0) return reportProblems(loaded, flags, dryRun, io);
   const targets = checkSelection(loaded.entries, files, flags, checked);
-  const credentials = await credentialsFor(targets, {
-    username: flags.username,
-    password: checked.password,
-    registry: flags.registry,
-    authFile: flags.authfile,
-    cwd: context.cwd,
-    env,
-  });
+  const credentials = await cliCredentials(targets, flags, checked, context);
   const progress = new ProgressReporter(io.stderr, targets.length, heartbeatMs(env));
   const logger = createLogger({
     level: flags.logLevel,
@@ -83,18 +56,7 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
     colour: io.stderr.isTTY === true && !env.NO_COLOR,
     destination: context.logDestination ?? progress.logDestination(),
   });
-  const session = openRegistrySession({
-    credentials: credentials.store,
-    insecureRegistries: flags.insecureRegistry ?? [],
-    concurrency: flags.concurrency,
-    requestTimeoutMs: flags.requestTimeout * 1000,
-    logger,
-    env,
-    extraCa: checked.extraCa,
-    certsDir: env.RETAG_CERTS_D || DEFAULT_CERTS_DIR,
-    retry: retryOverrides(env),
-    scopesPerTokenRequest: credentials.perRepository ? 1 : scopesPerTokenRequest(env),
-  });
+  const session = openCliSession(flags, checked, context, credentials, logger);
   logger.info(
     // startupMs: since the process started (node, modules, tag files), for the benchmark
     { images: targets.length, dryRun, concurrency: flags.concurrency, startupMs: Math.round(performance.now()) },

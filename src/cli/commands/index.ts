@@ -3,7 +3,8 @@
 import { applyDefinition } from './apply-definition.js';
 import type { CommandDefinition } from './definition.js';
 import { schemaDefinition, versionDefinition } from './info-definitions.js';
+import { pinDefinition } from './pin-definition.js';
 import { refsDefinition } from './refs-definition.js';
 import { validateDefinition } from './validate-definition.js';
 
-export const COMMANDS: readonly CommandDefinition[] = [validateDefinition, applyDefinition, refsDefinition, schemaDefinition, versionDefinition];
+export const COMMANDS: readonly CommandDefinition[] = [validateDefinition, applyDefinition, pinDefinition, refsDefinition, schemaDefinition, versionDefinition];

@@ -1,10 +1,11 @@
-import { outputOption } from '../common-options.js';
+import { outputOption, requireDigestOption } from '../common-options.js';
 import { VALIDATE_EXAMPLES } from '../help-text.js';
 import { addOptions, type FlagsOf } from '../options.js';
 import type { CommandDefinition } from './definition.js';
 
 export const VALIDATE_OPTIONS = {
   output: outputOption(),
+  requireDigest: requireDigestOption(),
 };
 export type ValidateFlags = FlagsOf<typeof VALIDATE_OPTIONS>;
 

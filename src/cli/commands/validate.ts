@@ -17,7 +17,7 @@ export interface ValidateInput {
 export async function validateCommand({ files, flags, context }: ValidateInput): Promise<number> {
   refuseEmptyFileNames(files);
   const { io } = context;
-  const loaded = await loadTagFiles(files, { cwd: context.cwd, stdin: () => readStdinBytes(context.stdin) });
+  const loaded = await loadTagFiles(files, { cwd: context.cwd, requireDigest: flags.requireDigest === true, stdin: () => readStdinBytes(context.stdin) });
   const failed = loaded.problems.length > 0;
   // Problems go to stderr in every format; JSON and markdown carry them in the report too.
   if (failed) io.stderr.write(renderProblemsText(loaded.problems));

@@ -101,7 +101,7 @@ describe('parseTagFileText: problems', () => {
     [
       'unknown entry key without a suggestion',
       `images:\n${entry('a', 's', 't', 'reason: upstream fix')}`,
-      { line: 5, path: 'images[0].reason', image: 'a', message: 'an image entry takes only name, src_build_tag, src_ref and tag (put notes in a # comment)' },
+      { line: 5, path: 'images[0].reason', image: 'a', message: 'an image entry takes only name, src_build_tag, src_digest, src_ref and tag (put notes in a # comment)' },
     ],
     ['unknown top-level key', `imagez: []\nimages:\n${entry('a', 's', 't')}`, { line: 1, message: 'unknown key "imagez"; did you mean images?' }],
     [
