@@ -3,13 +3,12 @@
 // Knows nothing of tag files: it is given a registry, a repository and a reference.
 
 import { createHash } from 'node:crypto';
-import type { Access, Authenticator } from './auth.js';
+import type { Access, Authenticator } from './auth/index.js';
 import { RegistryError, redactUrl, schema1Refusal } from './errors.js';
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, SUPPORTED_MANIFEST_TYPES, bareMediaType, isSchema1 } from './media-types.js';
 import { apiHost, hostnameOf, isLoopbackHost, type ImageReference } from './reference.js';
 import { retrySuffix, type HttpMethod, type HttpResponse, type Transport } from './transport.js';
 import { ErrorBodySchema, ManifestProbeSchema } from './wire-schemas.js';
-import { parseWwwAuthenticate } from './www-authenticate.js';
 
 /** mediaType: the bare Content-Type of the HEAD answer when the registry sent one, or the GET's type where a GET stood in for the HEAD */
 export type ManifestHead = { found: true; digest: string; mediaType?: string } | { found: false };
@@ -175,8 +174,8 @@ export class RegistryClient {
     );
   }
 
-  /** One manifest request with auth; a 401 on a cached token renews it and tries once more. */
-  private async manifestRequest(
+  /** One manifest request; the authenticator's send() picks its Authorization and owns the 401 exchange. */
+  private manifestRequest(
     method: HttpMethod,
     ref: ImageReference,
     reference: string,
@@ -185,41 +184,14 @@ export class RegistryClient {
     manifest?: Manifest,
   ): Promise<HttpResponse> {
     const url = `${this.baseUrl(ref.registry)}/v2/${ref.repository}/manifests/${reference}`;
-    let sent: string | undefined; // the Authorization scheme of the last attempt
-    const send = async (): Promise<HttpResponse> => {
+    const sendWith = (authorization: string | undefined): Promise<HttpResponse> => {
       const headers: Record<string, string> = {};
-      const authorization = await this.auth.authorization(ref.registry, ref.repository, access, signal);
       if (authorization) headers.authorization = authorization;
-      sent = authorization?.split(' ')[0];
       if (manifest) headers['content-type'] = manifest.mediaType;
       else headers.accept = MANIFEST_ACCEPT;
-      return this.transport.send({
-        method,
-        url,
-        headers,
-        body: manifest?.bytes,
-        registry: ref.registry,
-        signal,
-        maxBodyBytes: MAX_MANIFEST_BYTES,
-      });
+      return this.transport.send({ method, url, headers, body: manifest?.bytes, registry: ref.registry, signal, maxBodyBytes: MAX_MANIFEST_BYTES });
     };
-    const response = await send();
-    if (response.status !== 401) return response;
-    // A token that is valid but lacks the action (a pull-only account pushing) says so; a fresh
-    // one would say the same, after another token request and another upload of the manifest.
-    const insufficient = parseWwwAuthenticate(response.headers['www-authenticate']).some((c) => c.params.error === 'insufficient_scope');
-    if (sent === 'Bearer') {
-      // a cached token the registry no longer takes (expired early, revoked, shared but not covering this repository)
-      const { wasShared } = await this.auth.invalidate(ref.registry, ref.repository, access);
-      if (!insufficient || wasShared) return send();
-      return response;
-    }
-    if (sent === undefined && this.auth.relearn(ref.registry, response.headers['www-authenticate'])) {
-      return send(); // /v2/ was open but this request wants credentials: now sent as the challenge asks
-    }
-    // Basic credentials refused: the same header again would only count one more failed login.
-    if (sent === 'Basic') throw await this.auth.refuseBasic(ref.registry, ref.repository);
-    return response;
+    return this.auth.send({ registry: ref.registry, repository: ref.repository, access }, sendWith, signal);
   }
 
   private async errorFrom(response: HttpResponse, method: HttpMethod, ref: ImageReference, reference: string): Promise<RegistryError> {

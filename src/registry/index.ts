@@ -1,7 +1,7 @@
 // The registry client's front door: builds the transport, the authenticator and the client
 // for one run, sharing one connection pool and one token cache.
 
-import { Authenticator } from './auth.js';
+import { Authenticator } from './auth/index.js';
 import { RegistryClient, isInsecureHost, registryBaseUrl } from './client.js';
 import type { CredentialStore } from './credentials.js';
 import { createDispatcher } from './dispatcher.js';
@@ -69,4 +69,4 @@ export { Secret } from './secret.js';
 export * from './credentials.js';
 export { DEFAULT_CERTS_DIR, proxyProblem } from './dispatcher.js';
 export * from './reference.js';
-export type { Access } from './auth.js';
+export type { Access } from './auth/index.js';

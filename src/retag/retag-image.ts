@@ -1,7 +1,7 @@
 // One image: ask the plan (plan.ts) what to send, send it (the requests of one step together, one
 // round trip), feed the answers back, until the plan decides. No decision is taken here.
 
-import type { Access } from '../registry/auth.js';
+import type { Access } from '../registry/auth/index.js';
 import type { Manifest, ManifestHead } from '../registry/client.js';
 import type { ImageReference } from '../registry/reference.js';
 import { nextStep, type Answers, type Decision, type PlanOptions, type PlanRequest } from './plan.js';

@@ -144,6 +144,31 @@ describe.each(['basic', 'token'] as const)('secrets never reach the output (%s a
     expect(wrong.code).toBe(1);
   });
 
+  it('--authfile with a namespace key, right and wrong, and --registry-scoped --password-stdin, trace', async () => {
+    const authDir = await tempFiles({
+      'auth.json': JSON.stringify({
+        auths: { [`${registry.host}/secret`]: { auth: basicAuth('admin', registry.users.admin!) }, [registry.host]: { auth: basicAuth('admin', WRONG) } },
+      }),
+      'wrong.json': JSON.stringify({ auths: { [`${registry.host}/secret/app`]: { auth: basicAuth('admin', WRONG) } } }),
+    });
+    const env = { DOCKER_CONFIG: await dockerConfig({}), HOME: authDir };
+    const right = await file();
+    const found = record('authfile', await runBinary(['apply', '--log-level', 'trace', '--authfile', join(authDir, 'auth.json'), 'tags.yaml'], { cwd: right.cwd, env }));
+    expect(found.code).toBe(0);
+    await created(right.tag);
+    const refused = record('authfile wrong', await runBinary(['apply', '--log-level', 'trace', '--authfile', join(authDir, 'wrong.json'), 'tags.yaml'], { cwd: (await file()).cwd, env }));
+    expect(refused.code).toBe(1);
+    const scoped = record(
+      'stdin --registry',
+      await runBinary(['apply', '--log-level', 'trace', '--username', 'admin', '--password-stdin', '--registry', registry.host, 'tags.yaml'], {
+        cwd: (await file()).cwd,
+        env,
+        stdin: `${registry.users.admin}\n`,
+      }),
+    );
+    expect(scoped.code).toBe(0);
+  });
+
   it('a password put on argv by mistake is refused without being echoed', async () => {
     for (const args of [
       ['apply', `--password=${WRONG}`, 'tags.yaml'],

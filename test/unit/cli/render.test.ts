@@ -64,6 +64,18 @@ describe('renderRunText', () => {
   });
 });
 
+describe('renderRunText: one error shared by several images', () => {
+  it('is said once below the images, with their count; an error of its own stays under its image', () => {
+    const refused = 'r.example refused the credentials from ~/.docker/config.json (401); check the user name and password';
+    const text = renderRunText(
+      runOf([image('r.example/a', 'failed', { error: refused }), image('r.example/b', 'failed', { error: refused }), image('r.example/c', 'failed', { error: 'GET answered 500' })]),
+    );
+    expect(text.split(refused)).toHaveLength(2); // once
+    expect(text).toContain(`[1] 2 images: ${refused}\n`); // issue 13: numbered, the rows point at it
+    expect(text).toMatch(/r\.example\/c:v1 +<- build-1 +-\n {4}GET answered 500\n/);
+  });
+});
+
 describe('renderProblemsText', () => {
   it('counts problems, not the note where checking stopped: "100+ problems"', () => {
     const { problems } = parseTagFileText(`images:\n${'  - x\n'.repeat(MAX_PROBLEMS_PER_FILE + 20)}`, 'stx.yaml');

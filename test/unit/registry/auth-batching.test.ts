@@ -3,7 +3,7 @@
 // batches, and an opaque token the registry refuses each fall back to a token of its own.
 
 import { describe, expect, it } from 'vitest';
-import { Authenticator } from '../../../src/registry/auth.js';
+import { Authenticator } from '../../../src/registry/auth/index.js';
 import { explicitStore } from '../../../src/registry/credentials.js';
 import { RegistryError } from '../../../src/registry/errors.js';
 import { Secret } from '../../../src/registry/secret.js';

@@ -3,7 +3,7 @@
 // the network, so non-loopback hosts can be used without any DNS or connection.
 
 import { describe, expect, it } from 'vitest';
-import { Authenticator } from '../../../src/registry/auth.js';
+import { Authenticator } from '../../../src/registry/auth/index.js';
 import type { CredentialStore } from '../../../src/registry/credentials.js';
 import { RegistryError } from '../../../src/registry/errors.js';
 import { Secret } from '../../../src/registry/secret.js';
