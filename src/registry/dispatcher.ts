@@ -15,6 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import type { Dispatcher, Pool } from 'undici';
+import { isHttpUrl } from '../shared/http-url.js';
 import { undici } from './undici-parts.js';
 
 export const DEFAULT_CERTS_DIR = '/etc/docker/certs.d';
@@ -47,13 +48,7 @@ export function proxyProblem(env: NodeJS.ProcessEnv): string | undefined {
   for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    let url: URL | undefined;
-    try {
-      url = new URL(value);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    if (!isHttpUrl(value)) {
       return `${name} is set to something that is not a proxy URL; give http://host:port (or https://)`;
     }
   }

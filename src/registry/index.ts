@@ -6,7 +6,7 @@ import { RegistryClient, isInsecureHost, registryBaseUrl } from './client.js';
 import type { CredentialStore } from './credentials.js';
 import { createDispatcher } from './dispatcher.js';
 import type { RetryPolicy } from './retry.js';
-import { createTransport, type RequestLogger, type Transport } from './transport.js';
+import { createTransport, type RequestLogger } from './transport.js';
 
 export interface RegistrySessionOptions {
   credentials: CredentialStore;
@@ -27,10 +27,16 @@ export interface RegistrySessionOptions {
   retry?: Partial<RetryPolicy>;
 }
 
+/** What a run sent, for the log line that ends it and the benchmark. */
+export interface SessionStats {
+  requests: number;
+  byMethod: Record<string, number>;
+  tokenFetches: number;
+}
+
 export interface RegistrySession {
   client: RegistryClient;
-  authenticator: Authenticator;
-  transport: Transport;
+  stats(): SessionStats;
   close(): Promise<void>;
 }
 
@@ -59,7 +65,11 @@ export function openRegistrySession(options: RegistrySessionOptions): RegistrySe
     scopesPerRequest: options.scopesPerTokenRequest,
   });
   const client = new RegistryClient({ transport, authenticator, insecureRegistries: insecure });
-  return { client, authenticator, transport, close: () => transport.close() };
+  return {
+    client,
+    stats: () => ({ requests: transport.stats.requests, byMethod: { ...transport.stats.byMethod }, tokenFetches: authenticator.tokenFetches }),
+    close: () => transport.close(),
+  };
 }
 
 export { RegistryClient, digestOf, type Manifest, type ManifestHead } from './client.js';
@@ -68,5 +78,5 @@ export { RETRY_POLICY, type RetryPolicy } from './retry.js';
 export { Secret } from './secret.js';
 export * from './credentials.js';
 export { DEFAULT_CERTS_DIR, proxyProblem } from './dispatcher.js';
-export * from './reference.js';
+export * from '../image-name/index.js';
 export type { Access } from './auth/index.js';

@@ -69,9 +69,7 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
     if (progress) io.stderr.write(CLEAR_LINE);
     logger.info(
       {
-        requests: session.transport.stats.requests,
-        byMethod: session.transport.stats.byMethod,
-        tokenFetches: session.authenticator.tokenFetches,
+        ...session.stats(),
         maxRssKiB: process.resourceUsage().maxRSS, // peak memory, for the benchmark
       },
       'retag run finished',
