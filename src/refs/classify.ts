@@ -31,7 +31,7 @@ function says(image: ManagedImage): string {
 function driftNote(tag: string, image: ManagedImage): string | undefined {
   const madeFrom = image.buildTags.get(tag);
   if (madeFrom !== undefined) {
-    return `${tag} is the build tag (src_build_tag) that ${list(madeFrom)} was copied from; use the managed tag`;
+    return `the build tag (src_build_tag) of ${list(madeFrom)}`;
   }
   return undefined;
 }

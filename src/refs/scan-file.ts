@@ -42,7 +42,8 @@ const IMAGE_CONTEXT = [
 
 interface LineInfo {
   line: SourceLine;
-  spans: Span[];
+  /** comment spans of the line's text, worked out when first asked for */
+  readonly spans: Span[];
 }
 
 interface Claim {
@@ -52,8 +53,30 @@ interface Claim {
   bareKey?: string;
 }
 
-function lineInfos(events: readonly LineEvent[], path: string): Map<number, LineInfo> {
+class LazyLineInfo implements LineInfo {
+  private computed: Span[] | undefined;
+  constructor(
+    readonly line: SourceLine,
+    private readonly tracker: CommentTracker,
+  ) {}
+  get spans(): Span[] {
+    this.computed ??= this.tracker.spans(this.line.text);
+    return this.computed;
+  }
+}
+
+/** Comments that may run over several lines: with none, each line's comments are its own. */
+const BLOCK_OPENERS = ['/*', '{#', '<!--'];
+
+function lineInfos(events: readonly LineEvent[], path: string, text: string): Map<number, LineInfo> {
   const infos = new Map<number, LineInfo>();
+  const diff = events.some((event) => event.kind !== 'text');
+  if (!diff && !BLOCK_OPENERS.some((opener) => text.includes(opener))) {
+    // the common case, done lazily: most lines hold no reference and need no comment test
+    const tracker = new CommentTracker(dialectFor(path));
+    for (const event of events) if (event.kind !== 'break') infos.set(event.index, new LazyLineInfo(event, tracker));
+    return infos;
+  }
   let patched: string | undefined;
   let tracker = new CommentTracker(dialectFor(path));
   for (const event of events) {
@@ -232,7 +255,7 @@ export function mayHoldReferences(text: string | Buffer, catalog: Catalog): bool
 export function scanText(text: string, path: string, catalog: Catalog): ScannedRef[] {
   if (!mayHoldReferences(text, catalog)) return [];
   const events = [...sourceLines(text.split('\n'), isDiffFile(path))];
-  const infos = lineInfos(events, path);
+  const infos = lineInfos(events, path, text);
   const refs: ScannedRef[] = [];
   const claims = new Map<number, Claim[]>();
   for (const keys of readMappings(events)) fromMapping(keys, catalog, infos, refs, claims);

@@ -1,7 +1,7 @@
 // The files under the PATHs given, in a stable order (sorted names, depth first), one at a time:
 // the tree is never listed whole, so memory does not grow with its size. Says what it skips and
-// why; reading and the binary test happen later, in scan-tree.ts.
-import type { Stats } from 'node:fs';
+// why; the size, binary and tag-file tests happen when a file is opened, in scan-tree.ts.
+import type { Dirent } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import picomatch from 'picomatch';
 
@@ -13,17 +13,8 @@ const SKIPPED_DIRECTORIES = new Map([
   ['node_modules', 'node_modules (installed packages)'],
 ]);
 
-export type WalkEvent =
-  | { kind: 'file'; path: string; absolute: string; size: number; id: string }
-  | { kind: 'skip'; path: string; reason: string };
-
-export interface WalkOptions {
-  /** --exclude globs, matched against the path below the PATH given (a pattern without / against the name) */
-  exclude: readonly string[];
-  /** `dev:ino` of files never to scan (the tag files) */
-  neverScan: ReadonlySet<string>;
-  maxBytes: number;
-}
+/** A file to read (its size, type and identity are checked when it is opened), or a skipped path. */
+export type WalkEvent = { kind: 'file'; path: string; absolute: string } | { kind: 'skip'; path: string; reason: string };
 
 export type PathMatcher = (relative: string) => boolean;
 
@@ -37,62 +28,42 @@ function join(parent: string, name: string): string {
   return parent.endsWith('/') ? `${parent}${name}` : `${parent}/${name}`;
 }
 
-function fileId(info: { dev: number; ino: number }): string {
-  return `${info.dev}:${info.ino}`;
-}
-
-function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${Math.round(bytes / 1024)} KiB`;
-}
-
-async function* file(path: string, absolute: string, options: WalkOptions, info?: Stats): AsyncGenerator<WalkEvent> {
-  const stats = info ?? (await lstat(absolute));
-  if (stats.isSymbolicLink()) {
-    yield { kind: 'skip', path, reason: 'symbolic link (not followed; give its target as a PATH to scan it)' };
-    return;
-  }
-  if (!stats.isFile()) {
-    yield { kind: 'skip', path, reason: 'not a regular file' };
-    return;
-  }
-  const id = fileId(stats);
-  if (options.neverScan.has(id)) {
-    yield { kind: 'skip', path, reason: 'tag file (given with --tags)' };
-    return;
-  }
-  if (stats.size > options.maxBytes) {
-    yield { kind: 'skip', path, reason: `larger than ${formatSize(options.maxBytes)} (${formatSize(stats.size)})` };
-    return;
-  }
-  yield { kind: 'file', path, absolute, size: stats.size, id };
-}
-
-async function* directory(path: string, absolute: string, relative: string, excluded: PathMatcher, options: WalkOptions): AsyncGenerator<WalkEvent> {
-  let names: string[];
+async function* directory(path: string, absolute: string, relative: string, excluded: PathMatcher): AsyncGenerator<WalkEvent> {
+  let entries: Dirent[];
   try {
-    names = (await readdir(absolute)).sort();
+    // the entry types come with the listing: no lstat per entry on the walk's path
+    entries = (await readdir(absolute, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (error) {
     yield { kind: 'skip', path, reason: `cannot read the folder (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
     return;
   }
-  for (const name of names) {
+  for (const entry of entries) {
+    const { name } = entry;
     const childPath = join(path, name);
     const childAbsolute = join(absolute, name);
     const childRelative = relative === '' ? name : `${relative}/${name}`;
     if (excluded(childRelative)) continue;
-    let info;
-    try {
-      info = await lstat(childAbsolute);
-    } catch (error) {
-      yield { kind: 'skip', path: childPath, reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
-      continue;
+    let type: 'directory' | 'file' | 'link' | 'other' = entry.isDirectory() ? 'directory' : entry.isFile() ? 'file' : entry.isSymbolicLink() ? 'link' : 'other';
+    if (type === 'other' && !(entry.isFIFO() || entry.isSocket() || entry.isBlockDevice() || entry.isCharacterDevice())) {
+      // a file system that does not say (DT_UNKNOWN): ask
+      try {
+        const info = await lstat(childAbsolute);
+        type = info.isDirectory() ? 'directory' : info.isFile() ? 'file' : info.isSymbolicLink() ? 'link' : 'other';
+      } catch (error) {
+        yield { kind: 'skip', path: childPath, reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+        continue;
+      }
     }
-    if (info.isDirectory()) {
+    if (type === 'directory') {
       const skipped = SKIPPED_DIRECTORIES.get(name);
       if (skipped !== undefined) yield { kind: 'skip', path: childPath, reason: skipped };
-      else yield* directory(childPath, childAbsolute, childRelative, excluded, options);
+      else yield* directory(childPath, childAbsolute, childRelative, excluded);
+    } else if (type === 'file') {
+      yield { kind: 'file', path: childPath, absolute: childAbsolute };
+    } else if (type === 'link') {
+      yield { kind: 'skip', path: childPath, reason: 'symbolic link (not followed; give its target as a PATH to scan it)' };
     } else {
-      yield* file(childPath, childAbsolute, options, info);
+      yield { kind: 'skip', path: childPath, reason: 'not a regular file' };
     }
   }
 }
@@ -101,8 +72,8 @@ async function* directory(path: string, absolute: string, relative: string, excl
  * Walks each root (a file or a folder). A root that does not exist is the caller's to report
  * before walking (a usage error); here it is one more skipped path.
  */
-export async function* walk(roots: readonly { path: string; absolute: string }[], options: WalkOptions): AsyncGenerator<WalkEvent> {
-  const excluded = excludeMatcher(options.exclude);
+export async function* walk(roots: readonly { path: string; absolute: string }[], exclude: readonly string[]): AsyncGenerator<WalkEvent> {
+  const excluded = excludeMatcher(exclude);
   for (const root of roots) {
     let info;
     try {
@@ -111,7 +82,8 @@ export async function* walk(roots: readonly { path: string; absolute: string }[]
       yield { kind: 'skip', path: root.path, reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
       continue;
     }
-    if (info.isDirectory()) yield* directory(root.path, root.absolute, '', excluded, options);
-    else if (!excluded(root.path.slice(root.path.lastIndexOf('/') + 1))) yield* file(root.path, root.absolute, options, info);
+    if (info.isDirectory()) yield* directory(root.path, root.absolute, '', excluded);
+    else if (!info.isFile()) yield { kind: 'skip', path: root.path, reason: 'not a regular file' };
+    else if (!excluded(root.path.slice(root.path.lastIndexOf('/') + 1))) yield { kind: 'file', path: root.path, absolute: root.absolute };
   }
 }

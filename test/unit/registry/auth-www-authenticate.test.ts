@@ -25,6 +25,13 @@ describe('parseWwwAuthenticate', () => {
     { header: '', expected: [] },
     { header: undefined, expected: [] },
     { header: '=,,="', expected: [] },
+    // cut short: an unterminated quote keeps what was read; a last backslash is kept as is
+    { header: 'Bearer realm="https://t/tok', expected: [{ scheme: 'bearer', params: { realm: 'https://t/tok' } }] },
+    { header: 'Bearer realm="ends with \\', expected: [{ scheme: 'bearer', params: { realm: 'ends with \\' } }] },
+    // a parameter without a value is empty, and the next one is still read
+    { header: 'Bearer realm=,service="s"', expected: [{ scheme: 'bearer', params: { realm: '', service: 's' } }] },
+    // any run of spaces and tabs around '=' (RFC 7235's BWS)
+    { header: 'Bearer realm \t =  "x"', expected: [{ scheme: 'bearer', params: { realm: 'x' } }] },
   ])('$header', ({ header, expected }) => {
     expect(parseWwwAuthenticate(header)).toEqual(expected);
   });
