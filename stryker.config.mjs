@@ -23,7 +23,7 @@ export default {
     '!src/refs/walk.ts',
     '!src/refs/write-atomic.ts',
     // registry parsers and decisions: WWW-Authenticate, image references, retry
-    'src/registry/www-authenticate.ts',
+    'src/registry/**/www-authenticate.ts',
     'src/registry/reference.ts',
     'src/image-name/**/*.ts',
     'src/registry/retry.ts',

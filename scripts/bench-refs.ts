@@ -4,8 +4,10 @@
 //
 // Builds a tree in a temp folder: the StarlingX 2020 fixture files (test/fixtures/refs-2020-stx4,
 // real playbooks, templates, a chart, an Armada manifest) copied many times, half the files
-// filler (YAML and shell without references, the commonest case in a real tree). Runs two sizes,
-// N and 4N files. For each: `retag refs --output json` and `grep -rIn starlingx` (grep only
+// filler (YAML and shell without references, the commonest case in a real tree). Three trees:
+// N files (half of them fixture copies), 4N files with the same fixture copies (memory must stay
+// flat in the tree's size), and 4N files with 4x the copies (memory grows with the findings,
+// which the report holds). For each: `retag refs --output json` and `grep -rIn starlingx` (grep only
 // finds lines: a floor for reading the tree, not the same job), each --repeat times after one
 // warm-up run so both read from the page cache; the median wall time and retag's peak RSS
 // (/usr/bin/time %M) are shown. Not part of `npm test`: its figures depend on the machine.
@@ -57,23 +59,25 @@ function filler(i: number): { name: string; text: string } {
   return { name: `filler-${i}.sh`, text: `#!/bin/sh\nset -e\n${lines.join('\n')}\n` };
 }
 
-/** A tree of about `files` text files: fixture copies and filler, 50 files per folder. */
-async function buildTree(dir: string, files: number): Promise<{ files: number; bytes: number }> {
+/** A tree of `files` text files: `withRefs` of them fixture copies, the rest filler. */
+async function buildTree(dir: string, files: number, withRefs: number): Promise<{ files: number; bytes: number }> {
   const sources = await Promise.all((await listFiles(FIXTURE)).map(async (path) => ({ path, bytes: await readFile(path) })));
   let count = 0;
   let bytes = 0;
   let copy = 0;
+  let copied = 0;
   while (count < files) {
     const copyDir = join(dir, `copy-${String(copy).padStart(5, '0')}`);
     for (const source of sources) {
-      if (count >= files) break;
+      if (count >= files || copied >= withRefs) break;
+      copied++;
       const target = join(copyDir, relative(FIXTURE, source.path));
       await mkdir(join(target, '..'), { recursive: true });
       await writeFile(target, source.bytes);
       bytes += source.bytes.length;
       count++;
     }
-    for (let i = 0; i < sources.length && count < files; i++) {
+    for (let i = 0; i < (copied >= withRefs ? 50 : sources.length) && count < files; i++) {
       const { name, text } = filler(count);
       await mkdir(join(copyDir, 'filler'), { recursive: true });
       await writeFile(join(copyDir, 'filler', name), text);
@@ -124,15 +128,21 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   const dirs: string[] = [];
   try {
-    for (const files of [baseFiles, baseFiles * 4]) {
+    // the same references in a tree 4x as big (memory must not grow), then 4x the references
+    const sizes = [
+      { files: baseFiles, withRefs: baseFiles / 2 },
+      { files: baseFiles * 4, withRefs: baseFiles / 2 },
+      { files: baseFiles * 4, withRefs: baseFiles * 2 },
+    ];
+    for (const size of sizes) {
       const dir = await mkdtemp(join(tmpdir(), 'retag-bench-refs-'));
       dirs.push(dir);
-      const built = await buildTree(dir, files);
+      const built = await buildTree(dir, size.files, size.withRefs);
       const retag = await measure(process.execPath, [BIN, 'refs', '--tags', TAG_FILE, '--output', 'json', dir]);
       const grep = await measure('grep', ['-rIn', 'starlingx', dir]);
       if (retag.last.code !== 1) throw new Error(`retag refs exited ${retag.last.code}, expected 1 (the fixture has floating tags)`);
       rows.push(
-        `| ${built.files.toLocaleString('en')} | ${(built.bytes / 1e6).toFixed(1)} MB | ${retag.seconds.toFixed(2)} s | ${grep.seconds.toFixed(2)} s | ` +
+        `| ${built.files.toLocaleString('en')} | ${size.withRefs.toLocaleString('en')} | ${(built.bytes / 1e6).toFixed(1)} MB | ${retag.seconds.toFixed(2)} s | ${grep.seconds.toFixed(2)} s | ` +
           `${(retag.seconds / Math.max(grep.seconds, 0.01)).toFixed(1)}x | ${retag.maxRssMiB.toFixed(0)} MiB | ${(retag.last.stdoutBytes / 1e6).toFixed(1)} MB |`,
       );
     }
@@ -141,8 +151,8 @@ async function main(): Promise<void> {
     else console.log(`trees kept: ${dirs.join(' ')}`);
   }
   console.log(`retag refs vs grep -rIn, median of ${repeat} warm runs (node ${process.version}):\n`);
-  console.log('| files | size | retag refs | grep -rIn | ratio | retag peak RSS | JSON report |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| files | with references | size | retag refs | grep -rIn | ratio | retag peak RSS | JSON report |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const row of rows) console.log(row);
 }
 

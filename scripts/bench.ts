@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isManifestPath, startLatencyProxy, type LatencyProxy } from '../test/helpers/latency-proxy.js';
+import { startProxiedPath, type ProxiedPath } from './bench-proxy.js';
 import { startRegistry, type TestRegistry } from '../test/helpers/registry-process.js';
 import { SEED_KINDS_V2, seedImages, type SeedSpec } from '../test/helpers/seed.js';
 import type { MinimalJob } from './minimal-client.js';
@@ -441,6 +442,7 @@ async function main(): Promise<number> {
   const registry = await startRegistry({ auth: 'token', tokenExpiresInSeconds: 600 });
   const proxy = await startLatencyProxy({ target: registry.url, delayMs: 0 });
   const work = await mkdtemp(join(tmpdir(), 'retag-bench-'));
+  let proxied: ProxiedPath | undefined;
   try {
     const repos = Array.from({ length: N }, (_, i) => `bench/image-${String(i).padStart(5, '0')}`);
     const seeding = performance.now();
@@ -472,6 +474,10 @@ async function main(): Promise<number> {
         floorTrips: 3,
       },
     ];
+    // the apply row again through an HTTPS proxy with TLS (bench-proxy.ts): connections = tunnels
+    proxied = await startProxiedPath(proxy.host, work, auth);
+    await writeFile(join(work, 'proxied.yaml'), tagFile(proxied.host, repos, 'rel-proxied'));
+    runs.push({ name: 'retag apply through an HTTPS proxy', args: [...proxied.args, join(work, 'proxied.yaml')], env: proxied.env, expect: { created: N }, floorTrips: 3 });
     const results: PhaseResult[] = [];
     for (const run of runs) {
       process.stdout.write(`running: ${run.name}...\n`);
@@ -514,11 +520,13 @@ async function main(): Promise<number> {
         (skopeoResult && SKOPEO_N < N ? ` (skopeo ran ${SKOPEO_N} of the ${N} images).\n` : '.\n') +
         'Wall times include process start-up; requests are counted at the proxy (other req = /v2/ pings, blob requests) and the token server.\n',
     );
+    process.stdout.write(`\nthrough the HTTPS proxy: ${proxied.tunnels()} CONNECT tunnels in all (TLS with a test CA, the same added latency per request)\n`);
     const side = sideBySide(results);
     process.stdout.write(`\nretag next to the minimal client (scripts/minimal-client.ts: one keep-alive agent, one token for every repository), same run, same proxy:\n${side.lines}\n`);
     process.stdout.write(`\n${targets(results, skopeoResult, side.ratios)}\n`);
     return results.every((r) => r.ok) ? 0 : 1;
   } finally {
+    await proxied?.stop();
     await proxy.stop();
     await registry.stop();
     await rm(work, { recursive: true, force: true });

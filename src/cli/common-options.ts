@@ -1,5 +1,5 @@
 // Options several commands share, declared once.
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { LOG_FORMATS, LOG_LEVELS, OUTPUT_FORMATS, type LogFormat } from './choices.js';
 import { choice, custom, flag, integer, repeatable, text } from './options.js';
 
@@ -13,11 +13,23 @@ export const logFormatOption = () =>
     new Option('--log-format <format>', 'json lines, or pretty human lines (default: pretty on a terminal, json otherwise)').choices(LOG_FORMATS),
   );
 
+/** --tls-verify=false or --tls-verify false (skopeo's spelling); true and false only. */
+function tlsVerifyValue(value: string): boolean {
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new InvalidArgumentError('give true or false, as in --tls-verify=false');
+}
+
 /** How to reach registries and with which credentials: every command that contacts one takes these. */
 export const registryOptions = () => ({
-  insecureRegistry: repeatable('--insecure-registry <host[:port]>', 'use plain HTTP for this registry (repeatable); loopback hosts always do'),
-  requestTimeout: integer('--request-timeout <seconds>', 'give up on a request with no answer after this long', 3600, 30),
+  insecureRegistry: repeatable(
+    '--insecure-registry <host[:port]>',
+    'no certificate checks for this registry, and plain HTTP if it does not speak TLS (repeatable); loopback hosts always',
+  ),
+  requestTimeout: integer('--request-timeout <seconds>', 'give up on a request with no answer after this long (each step: connect, proxy, TLS, headers, body)', 3600, 30),
   caFile: text('--ca-file <file>', 'PEM CA certificates trusted for every registry, on top of the system ones'),
+  tlsVerify: custom<boolean>(
+    new Option('--tls-verify <bool>', "false: check no registry's TLS certificate (test registries only; skopeo's flag)").argParser(tlsVerifyValue).default(true),
+  ),
   username: text('--username <name>', 'registry user name, with --password-stdin; sent to one registry only (--registry)'),
   passwordStdin: flag('--password-stdin', 'read the password or token from standard input (never from argv)'),
   registry: text('--registry <host[:port]>', 'the registry --username/--password-stdin are for; needed when the images are on several'),

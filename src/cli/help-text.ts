@@ -48,7 +48,9 @@ Credentials: --username/--password-stdin go to one registry only (--registry HOS
   /run/containers/$UID/auth.json), ~/.config/containers/auth.json, $DOCKER_CONFIG/config.json or
   ~/.docker/config.json, ~/.dockercfg (credHelpers, credsStore, auths; host/namespace keys).
 Network: HTTPS_PROXY/HTTP_PROXY/NO_PROXY and NODE_EXTRA_CA_CERTS are honoured; CAs in
-  /etc/docker/certs.d/<host[:port]>/*.crt are trusted for that registry (folder: $RETAG_CERTS_D).
+  /etc/docker/certs.d/<host[:port]>/*.crt are trusted for that registry, and client.cert +
+  client.key there are presented to it (folder: $RETAG_CERTS_D). Loopback and --insecure-registry
+  hosts: HTTPS without certificate checks first, plain HTTP if they do not speak TLS.
 Logs: human lines when stderr is a terminal, JSON lines otherwise (--log-format).`;
 
 export const PIN_EXAMPLES = `

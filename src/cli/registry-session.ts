@@ -112,6 +112,9 @@ export function openCliSession(
   logger: ReturnType<typeof createLogger>,
 ): RegistrySession {
   const { env } = context;
+  if (flags.tlsVerify === false) {
+    context.io.stderr.write('retag: warning: --tls-verify=false: TLS certificates of every registry in this run are not checked; use it for test registries only\n');
+  }
   return openRegistrySession({
     credentials: credentials.store,
     insecureRegistries: flags.insecureRegistry ?? [],
@@ -120,6 +123,7 @@ export function openCliSession(
     logger,
     env,
     extraCa: checked.extraCa,
+    tlsVerify: flags.tlsVerify,
     certsDir: env.RETAG_CERTS_D || DEFAULT_CERTS_DIR,
     retry: retryOverrides(env),
     // per-repository credential keys: a batched token asked with one account must not serve another's repository

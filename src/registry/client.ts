@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import type { Access, Authenticator } from './auth/index.js';
 import { RegistryError, redactUrl, schema1Refusal } from './errors.js';
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, SUPPORTED_MANIFEST_TYPES, bareMediaType, isSchema1 } from './media-types.js';
-import { apiHost, hostnameOf, isLoopbackHost, type ImageReference } from '../image-name/index.js';
+import { apiHost, type ImageReference } from '../image-name/index.js';
+import { allowsPlainHttp } from './tls-policy.js';
 import { retrySuffix, type HttpMethod, type HttpResponse, type Transport } from './transport.js';
 import { ErrorBodySchema, ManifestProbeSchema } from './wire-schemas.js';
 
@@ -25,6 +26,8 @@ export interface RegistryClientOptions {
   authenticator: Authenticator;
   /** `host` or `host:port` entries that may be reached over plain HTTP */
   insecureRegistries?: string[];
+  /** the API's base URL as the TLS policy decided it (tls-policy.ts); registryBaseUrl when not given */
+  baseUrl?: (registry: string) => string;
 }
 
 /** `sha256:<hex>` of the bytes, or of the algorithm a registry's digest names. */
@@ -35,12 +38,10 @@ export function digestOf(bytes: Buffer, algorithm = 'sha256'): string {
 const SUPPORTED = new Set<string>(SUPPORTED_MANIFEST_TYPES);
 const DIGEST_ALGORITHMS = new Set(['sha256', 'sha512']);
 
-export function isInsecureHost(registry: string, insecure: string[]): boolean {
-  return insecure.some((entry) => entry === registry || entry === hostnameOf(registry));
-}
+export { isInsecureHost } from './tls-policy.js';
 
 export function registryBaseUrl(registry: string, insecure: string[]): string {
-  const plain = isLoopbackHost(registry) || isInsecureHost(registry, insecure);
+  const plain = allowsPlainHttp(registry, { insecureRegistries: insecure, tlsVerify: true });
   return `${plain ? 'http' : 'https'}://${apiHost(registry)}`;
 }
 
@@ -48,15 +49,17 @@ export class RegistryClient {
   private readonly transport: Transport;
   private readonly auth: Authenticator;
   private readonly insecure: string[];
+  private readonly base?: (registry: string) => string;
 
   constructor(options: RegistryClientOptions) {
     this.transport = options.transport;
     this.auth = options.authenticator;
     this.insecure = options.insecureRegistries ?? [];
+    this.base = options.baseUrl;
   }
 
   baseUrl(registry: string): string {
-    return registryBaseUrl(registry, this.insecure);
+    return this.base?.(registry) ?? registryBaseUrl(registry, this.insecure);
   }
 
   /**
@@ -183,8 +186,9 @@ export class RegistryClient {
     signal?: AbortSignal,
     manifest?: Manifest,
   ): Promise<HttpResponse> {
-    const url = `${this.baseUrl(ref.registry)}/v2/${ref.repository}/manifests/${reference}`;
     const sendWith = (authorization: string | undefined): Promise<HttpResponse> => {
+      // here, after the authorizer's /v2/ ping: that is where the TLS policy decides http or https
+      const url = `${this.baseUrl(ref.registry)}/v2/${ref.repository}/manifests/${reference}`;
       const headers: Record<string, string> = {};
       if (authorization) headers.authorization = authorization;
       if (manifest) headers['content-type'] = manifest.mediaType;

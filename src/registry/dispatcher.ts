@@ -1,24 +1,36 @@
 // The connection layer under the transport: one keep-alive pool per origin, shared by every
-// image of the run. Proxies and per-registry CAs plug in here; retries and redirects are
-// interceptors composed on top in transport.ts.
+// image of the run, with that origin's TLS settings. Retries and redirects are interceptors
+// composed on top in transport.ts.
 //
 // What build engineers already set up, honoured as docker and curl do:
 // - HTTPS_PROXY / HTTP_PROXY / NO_PROXY (and the lowercase forms): undici's EnvHttpProxyAgent,
 //   built only when a proxy variable is set, so a run without one keeps the plain Agent.
+//   `user:password@` in the proxy URL is sent as Proxy-Authorization by undici's ProxyAgent.
 // - NODE_EXTRA_CA_CERTS: Node adds it to its default trust store, which undici's TLS uses as long
 //   as no `ca` is given; where retag gives a `ca` (below) it adds that file itself.
-// - docker's per-registry CA folder, /etc/docker/certs.d/<host[:port]>/*.crt
-//   (https://docs.docker.com/engine/security/certificates/), trusted for that host only, and
-//   --ca-file, trusted for every registry; both on top of the default CAs, never instead of them.
+// - docker's certs.d folder (certs-d.ts): CAs and a client certificate for that host only, and
+//   --ca-file, trusted for every registry; CAs on top of the default ones, never instead of them.
+//
+// Every phase of a connection is bounded by the request timeout (issue 11): TCP connect and TLS
+// handshake (buildConnector's `timeout`), the proxy's answer to CONNECT (headersTimeout of the
+// pool that speaks to the proxy), and the TLS handshake inside the tunnel (requestTls.timeout).
+// undici's defaults there are 10 s and 300 s, whatever --request-timeout says.
 
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { rootCertificates } from 'node:tls';
-import type { Dispatcher, Pool } from 'undici';
+import { readFileSync } from 'node:fs';
+import { rootCertificates, type ConnectionOptions } from 'node:tls';
+import type { Dispatcher, Pool, buildConnector } from 'undici';
+import { clientCertificate, DEFAULT_CERTS_DIR, hostCas } from './certs-d.js';
+import { certificateProblem, ConnectionProblem, duration, errorCode, isCertificateFailure, isTimeout, proxyRefusal } from './connection-problem.js';
 import { isHttpUrl } from '../shared/http-url.js';
 import { undici } from './undici-parts.js';
 
-export const DEFAULT_CERTS_DIR = '/etc/docker/certs.d';
+export { DEFAULT_CERTS_DIR, hostCas } from './certs-d.js';
+
+type Connector = buildConnector.connector;
+
+export interface ConnectionLogger {
+  debug(fields: Record<string, unknown>, message: string): void;
+}
 
 export interface DispatcherOptions {
   /** connections per origin: the run's concurrency, so no image waits for a socket */
@@ -28,9 +40,38 @@ export interface DispatcherOptions {
   env?: NodeJS.ProcessEnv;
   /** PEM text trusted for every registry (--ca-file), on top of the default CAs */
   extraCa?: string[];
-  /** docker's per-registry CA folder; DEFAULT_CERTS_DIR unless overridden (RETAG_CERTS_D in the CLI) */
+  /** docker's per-registry certificate folder; DEFAULT_CERTS_DIR unless overridden (RETAG_CERTS_D in the CLI) */
   certsDir?: string;
+  /** whether the certificate of a host[:port] is checked (tls-policy.ts); every one when not given */
+  verifies?: (host: string) => boolean;
+  /** one debug line per connection or tunnel opened: with the request lines, it shows reuse */
+  logger?: ConnectionLogger;
 }
+
+/** Connections opened so far (direct TCP/TLS connections and tunnels through a proxy). */
+export interface ConnectionStats {
+  connections: number;
+  tunnels: number;
+}
+
+const STATS = new WeakMap<Dispatcher, ConnectionStats>();
+const EXPLAIN = new WeakMap<Dispatcher, (error: unknown, url: string) => unknown>();
+
+/** The counts of a dispatcher made by createDispatcher (zeros for any other). */
+export function connectionStats(dispatcher: Dispatcher): ConnectionStats {
+  return { ...(STATS.get(dispatcher) ?? { connections: 0, tunnels: 0 }) };
+}
+
+/**
+ * A request's failure with what its connections saw: a registry that closes every connection
+ * right after the TLS handshake refused our client certificate (or its absence). TLS 1.3 says so
+ * in an alert after the handshake, which undici may report as "other side closed".
+ */
+export function explainFailure(dispatcher: Dispatcher, error: unknown, url: string): unknown {
+  return EXPLAIN.get(dispatcher)?.(error, url) ?? error;
+}
+
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'] as const;
 
 /** The proxy settings in an environment, lowercase first as curl reads them; undefined when none is set. */
 export function proxyFromEnv(env: NodeJS.ProcessEnv): { httpProxy: string; httpsProxy: string; noProxy: string } | undefined {
@@ -45,7 +86,7 @@ export function proxyFromEnv(env: NodeJS.ProcessEnv): { httpProxy: string; https
  * Checked before the run so a typo in the job's environment is a usage error, not every image failing.
  */
 export function proxyProblem(env: NodeJS.ProcessEnv): string | undefined {
-  for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
+  for (const name of PROXY_VARIABLES) {
     const value = env[name];
     if (value === undefined || value === '') continue;
     if (!isHttpUrl(value)) {
@@ -55,43 +96,21 @@ export function proxyProblem(env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
-function readPems(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return []; // no folder for this host: nothing extra
-  }
-  // docker reads every *.crt as a CA (client.cert/client.key are client certificates, not CAs).
-  // An entry that cannot be read as a file (a folder named x.crt, no read permission, a dangling
-  // link) is skipped: it trusts nothing, and must not crash the run or fail every request.
-  return names
-    .filter((name) => name.endsWith('.crt'))
-    .sort()
-    .flatMap((name) => readPem(join(dir, name)));
+/** The variable a proxy URL came from, for messages ("put the credentials in HTTPS_PROXY"). */
+function proxyVariable(env: NodeJS.ProcessEnv, proxy: URL): string {
+  const same = (value: string | undefined) => {
+    try {
+      return value !== undefined && value !== '' && new URL(value).href === proxy.href;
+    } catch {
+      return false;
+    }
+  };
+  return PROXY_VARIABLES.find((name) => same(env[name])) ?? 'the proxy URL';
 }
 
-function readPem(file: string): string[] {
-  try {
-    return [readFileSync(file, 'utf8')];
-  } catch {
-    return [];
-  }
-}
-
-/** CAs for one host from a certs.d folder: `<dir>/<host[:port]>/*.crt`. */
-export function hostCas(certsDir: string, host: string): string[] {
-  return readPems(join(certsDir, host));
-}
-
-function allHostCas(certsDir: string): string[] {
-  let hosts: string[];
-  try {
-    hosts = readdirSync(certsDir);
-  } catch {
-    return [];
-  }
-  return hosts.flatMap((host) => readPems(join(certsDir, host)));
+/** The origin's `host:port`, with the default port spelled out, as CONNECT and messages name it. */
+function hostPort(origin: URL): string {
+  return origin.port ? origin.host : `${origin.host}:${origin.protocol === 'https:' ? 443 : 80}`;
 }
 
 export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
@@ -99,6 +118,9 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
   const env = options.env ?? process.env;
   const certsDir = options.certsDir ?? DEFAULT_CERTS_DIR;
   const extraCa = options.extraCa ?? [];
+  const stats: ConnectionStats = { connections: 0, tunnels: 0 };
+  /** per host[:port], the client-certificate alert a server sent after a TLS handshake */
+  const refusedClientCert = new Map<string, ConnectionProblem>();
   let nodeExtra: string[] | undefined;
   // Giving `ca` replaces Node's default trust store, so it is rebuilt: the bundled roots, the
   // NODE_EXTRA_CA_CERTS file Node would have added, then ours.
@@ -116,36 +138,142 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     }
     return [...rootCertificates, ...nodeExtra, ...cas];
   };
-  const caFor = (origin: string): string[] | undefined => {
-    const url = new URL(origin);
-    if (url.protocol !== 'https:') return undefined;
-    const cas = [...extraCa, ...hostCas(certsDir, url.host)];
-    return cas.length > 0 ? withDefaults(cas) : undefined;
+  /** The TLS settings for one host[:port]: its CAs, its client certificate, whether it is checked. */
+  const tlsFor = (host: string): ConnectionOptions => {
+    const cas = [...extraCa, ...hostCas(certsDir, host)];
+    const client = clientCertificate(certsDir, host);
+    const verify = options.verifies?.(host) ?? true;
+    return {
+      ...(cas.length > 0 ? { ca: withDefaults(cas) } : {}),
+      ...(client ? { cert: client.cert, key: client.key } : {}),
+      ...(verify ? {} : { rejectUnauthorized: false }),
+    };
   };
-  // One pool per origin, with that registry's CAs. A `connect` that is already a function comes
-  // from the ProxyAgent (a tunnel through the proxy): left alone, its TLS is `requestTls` below.
-  const factory = (origin: string | URL, opts: object): Dispatcher => {
-    const connect = (opts as { connect?: unknown }).connect;
-    const ca = typeof connect === 'function' ? undefined : caFor(String(origin));
-    const poolOptions = ca ? { ...opts, connect: { ...(connect as object | undefined), ca } } : opts;
-    return new undici.Pool(origin, poolOptions as Pool.Options);
+  const explain = (error: Error, origin: URL, through: string): Error => {
+    if (error instanceof ConnectionProblem) return error;
+    const host = hostPort(origin);
+    const problem = certificateProblem(error, host, certsDir, through);
+    if (problem) return problem;
+    if (isTimeout(error)) {
+      const what = origin.protocol === 'https:' ? 'no TLS connection to' : 'no connection to';
+      return new ConnectionProblem(`${what} ${host}${through} within ${duration(timeout)}`, { code: 'UND_ERR_CONNECT_TIMEOUT', timedOut: true, cause: error });
+    }
+    return error;
   };
-  const agentOptions = {
+  /** Counts and logs each connection made, and names the place and phase of each failure. */
+  const watched = (connect: Connector, origin: URL, proxy: URL | undefined): Connector => {
+    const through = proxy ? ` through the proxy ${proxy.host}` : '';
+    return (params, callback) => {
+      connect(params, (...args) => {
+        const [error, socket] = args;
+        if (error) return callback(explain(error, origin, through), null);
+        if (origin.protocol === 'https:') {
+          socket.prependOnceListener('error', (alert: Error) => {
+            const problem = isCertificateFailure(alert) ? certificateProblem(alert, hostPort(origin), certsDir, through) : undefined;
+            if (problem) refusedClientCert.set(origin.host, problem);
+          });
+        }
+        if (proxy) stats.tunnels += 1;
+        else stats.connections += 1;
+        options.logger?.debug(
+          { origin: origin.origin, ...(proxy ? { proxy: proxy.host, tunnels: stats.tunnels } : { connections: stats.connections }) },
+          proxy ? 'tunnel opened' : 'connection opened',
+        );
+        return callback(null, socket);
+      });
+    };
+  };
+  const direct = (origin: URL): Connector =>
+    watched(undici.buildConnector({ timeout, ...(origin.protocol === 'https:' ? tlsFor(origin.host) : {}) }), origin, undefined);
+
+  const poolOptions = {
     connections: options.connections ?? 8,
     keepAliveTimeout: 30_000,
     headersTimeout: timeout,
     bodyTimeout: timeout,
-    connect: { timeout },
-    factory,
   };
+  // One pool per origin. A `connect` that is already a function comes from undici's ProxyAgent
+  // (the tunnel through the proxy, with the TLS of `requestTls` below).
+  const factory = (origin: string | URL, opts: object, proxy?: URL): Dispatcher => {
+    const url = new URL(String(origin));
+    const given = (opts as { connect?: unknown }).connect;
+    const connect = typeof given === 'function' && proxy ? watched(given as Connector, url, proxy) : direct(url);
+    return new undici.Pool(url, { ...(opts as Pool.Options), connect });
+  };
+
   const proxy = proxyFromEnv(env);
-  if (!proxy) return new undici.Agent(agentOptions);
-  // Through a proxy the tunnel's TLS options are one set for every origin, so every certs.d CA
-  // is trusted there (for any host); without a proxy each stays with its own host.
-  const tunnelCas = [...extraCa, ...allHostCas(certsDir)];
-  return new undici.EnvHttpProxyAgent({
-    ...agentOptions,
-    ...proxy,
-    ...(tunnelCas.length > 0 ? { requestTls: { ca: withDefaults(tunnelCas) } } : {}),
+  let dispatcher: Dispatcher;
+  if (!proxy) {
+    dispatcher = new undici.Agent({ ...poolOptions, factory: (origin, opts) => factory(origin, opts) });
+  } else {
+    // A proxy agent per origin, so each registry's tunnel gets its own TLS settings (CA, client
+    // certificate, checks) as `requestTls`, which undici's ProxyAgent takes once for all origins.
+    dispatcher = new undici.Agent({ factory: (origin) => proxyAgentFor(new URL(String(origin))) });
+  }
+  STATS.set(dispatcher, stats);
+  EXPLAIN.set(dispatcher, (error, url) => {
+    if (error instanceof ConnectionProblem) return error;
+    const host = new URL(url).host;
+    const refusal = refusedClientCert.get(host);
+    const code = errorCode(error);
+    return refusal && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || isCertificateFailure(error)) ? refusal : error;
   });
+  return dispatcher;
+
+  function proxyAgentFor(origin: URL): Dispatcher {
+    const settings = proxy!;
+    const proxyUrl = new URL(origin.protocol === 'https:' ? settings.httpsProxy || settings.httpProxy : settings.httpProxy || settings.httpsProxy);
+    const agent = new undici.EnvHttpProxyAgent({
+      ...poolOptions,
+      ...settings,
+      factory: (o: string | URL, opts: object) => factory(o, opts, proxyUrl),
+      // TCP (and TLS to an https:// proxy) to the proxy itself
+      proxyTls: { timeout, ...(extraCa.length > 0 ? { ca: withDefaults(extraCa) } : {}) },
+      // TLS to the registry inside the tunnel
+      requestTls: { timeout, ...(origin.protocol === 'https:' ? tlsFor(origin.host) : {}) },
+      clientFactory: (url: URL, opts: object) => proxyClient(url, opts),
+    });
+    // undici's ProxyAgent adds a Host header (and with it the TLS servername) only to requests
+    // that have headers; a pool that sees both kinds closes its connection each time the
+    // servername "changes", and undici's Agent then drops the pool with every tunnel in it
+    // (undici 7.30, client.js _resume and agent.js). Giving every request headers keeps one
+    // servername per origin, and the tunnels alive.
+    return agent.compose((dispatch) => (opts, handler) => dispatch({ ...opts, headers: opts.headers ?? {} }, handler));
+  }
+
+  /** The pool that speaks to the proxy: CONNECT answers bounded by the timeout, refusals explained. */
+  function proxyClient(url: URL, opts: object): Dispatcher {
+    const pool = new undici.Pool(url, { ...(opts as Pool.Options), headersTimeout: timeout, bodyTimeout: timeout });
+    const connect = pool.connect.bind(pool) as (params: Dispatcher.ConnectOptions) => Promise<Dispatcher.ConnectData>;
+    const variable = proxyVariable(env, url);
+    const tunnel = async (params: Dispatcher.ConnectOptions): Promise<Dispatcher.ConnectData> => {
+      const target = params.path ?? '';
+      let answer: Dispatcher.ConnectData;
+      try {
+        answer = await connect(params);
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? '';
+        if (code === 'UND_ERR_HEADERS_TIMEOUT') {
+          throw new ConnectionProblem(`the proxy ${url.host} did not answer CONNECT to ${target} within ${duration(timeout)}`, {
+            code: 'UND_ERR_CONNECT_TIMEOUT',
+            timedOut: true,
+            cause: error,
+          });
+        }
+        const reason = isTimeout(error) ? `no connection within ${duration(timeout)}` : (code || (error as Error).message);
+        throw new ConnectionProblem(`could not reach the proxy ${url.host} (${reason}) for CONNECT to ${target}`, {
+          code: isTimeout(error) ? 'UND_ERR_CONNECT_TIMEOUT' : code,
+          timedOut: isTimeout(error),
+          cause: error,
+        });
+      }
+      if (answer.statusCode !== 200) {
+        answer.socket.on('error', () => undefined).destroy();
+        throw proxyRefusal(url.host, target, answer.statusCode, variable, url.username !== '');
+      }
+      return answer;
+    };
+    Object.defineProperty(pool, 'connect', { value: tunnel });
+    return pool;
+  }
 }

@@ -2,6 +2,8 @@
 // shape): the HTTP status (0 when no answer came), the request without credentials, and the
 // registry's own words. Messages are built here, so no caller can put a secret into one.
 
+import { ConnectionProblem, clientCertificateReason } from './connection-problem.js';
+
 export type RegistryErrorCode =
   | 'NETWORK' // no answer: refused, reset, DNS, TLS
   | 'TIMEOUT' // no answer in time
@@ -63,6 +65,11 @@ export function redactUrl(url: string): string {
 
 /** Why a network-level failure happened, in words, from undici/node error codes. */
 export function describeNetworkError(error: unknown): { code: RegistryErrorCode; reason: string } {
+  // the connectors (dispatcher.ts) already said where and in which phase, in words
+  const problem = error instanceof ConnectionProblem ? error : (error as { cause?: unknown } | undefined)?.cause;
+  if (problem instanceof ConnectionProblem) return { code: problem.timedOut ? 'TIMEOUT' : 'NETWORK', reason: problem.message };
+  const clientReason = clientCertificateReason(error);
+  if (clientReason) return { code: 'NETWORK', reason: `${clientReason}; put client.cert and client.key in the registry's certs.d folder (/etc/docker/certs.d/HOST:PORT/)` };
   const err = error as { code?: string | number; name?: string; message?: string; cause?: { code?: string | number; message?: string } };
   // A DOMException AbortError carries the numeric legacy code 20, not a string.
   if (err.name === 'AbortError' || err.code === 20) return { code: 'NETWORK', reason: 'request aborted' };
@@ -87,7 +94,7 @@ export function describeNetworkError(error: unknown): { code: RegistryErrorCode;
     DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
     UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not trusted',
     SELF_SIGNED_CERT_IN_CHAIN: 'TLS certificate chain not trusted',
-    ERR_SSL_WRONG_VERSION_NUMBER: 'TLS handshake failed (is this an HTTP-only registry? use --insecure-registry)',
+    ERR_SSL_WRONG_VERSION_NUMBER: 'TLS handshake failed: the server does not speak TLS (an HTTP-only registry? name it with --insecure-registry)',
   };
   const reason = known[code] ?? (code ? `${code}` : (err.message ?? 'network error'));
   return { code: 'NETWORK', reason };

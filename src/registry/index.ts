@@ -2,10 +2,11 @@
 // for one run, sharing one connection pool and one token cache.
 
 import { Authenticator } from './auth/index.js';
-import { RegistryClient, isInsecureHost, registryBaseUrl } from './client.js';
+import { RegistryClient } from './client.js';
 import type { CredentialStore } from './credentials.js';
-import { createDispatcher } from './dispatcher.js';
+import { connectionStats, createDispatcher, explainFailure } from './dispatcher.js';
 import type { RetryPolicy } from './retry.js';
+import { TlsPolicy, isInsecureHost, verifiesCertificate, type PolicyLogger } from './tls-policy.js';
 import { createTransport, type RequestLogger } from './transport.js';
 
 export interface RegistrySessionOptions {
@@ -14,7 +15,10 @@ export interface RegistrySessionOptions {
   /** images at once; each may have two requests in flight (its target's and source's HEADs) */
   concurrency?: number;
   requestTimeoutMs?: number;
-  logger?: RequestLogger;
+  /** info: the TLS decision for each loopback or --insecure-registry registry, once */
+  logger?: RequestLogger & Partial<PolicyLogger>;
+  /** false: --tls-verify=false, certificates of every registry unchecked */
+  tlsVerify?: boolean;
   /** repositories per token request when the run is planned (see Authenticator); 1 = one each */
   scopesPerTokenRequest?: number;
   /** proxy variables and NODE_EXTRA_CA_CERTS come from here (process.env by default) */
@@ -42,6 +46,7 @@ export interface RegistrySession {
 
 export function openRegistrySession(options: RegistrySessionOptions): RegistrySession {
   const insecure = options.insecureRegistries ?? [];
+  const rules = { insecureRegistries: insecure, tlsVerify: options.tlsVerify ?? true };
   const dispatcher = createDispatcher({
     // An image's two HEADs go out together (one round trip, src/retag/plan.ts), each on a
     // connection of its own: HTTP/1.1 servers answer pipelined requests one after the other.
@@ -50,25 +55,42 @@ export function openRegistrySession(options: RegistrySessionOptions): RegistrySe
     env: options.env,
     extraCa: options.extraCa,
     certsDir: options.certsDir,
+    verifies: (host) => verifiesCertificate(host, rules),
+    logger: options.logger,
+  });
+  const logger = options.logger;
+  const tls = new TlsPolicy({
+    ...rules,
+    dispatcher,
+    explain: (error, url) => explainFailure(dispatcher, error, url),
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    ...(logger?.info ? { logger: { info: (fields, message) => logger.info?.(fields, message) } } : {}),
   });
   const transport = createTransport({
     requestTimeoutMs: options.requestTimeoutMs,
     logger: options.logger,
     dispatcher,
     retry: options.retry,
+    explainError: (error, url) => explainFailure(dispatcher, error, url),
   });
   const authenticator = new Authenticator({
     transport,
     credentials: options.credentials,
-    baseUrl: (registry) => registryBaseUrl(registry, insecure),
+    baseUrl: (registry) => tls.baseUrl(registry),
+    settle: (registry, signal) => tls.settle(registry, signal),
     isInsecure: (host) => isInsecureHost(host, insecure),
     scopesPerRequest: options.scopesPerTokenRequest,
   });
-  const client = new RegistryClient({ transport, authenticator, insecureRegistries: insecure });
+  const client = new RegistryClient({ transport, authenticator, insecureRegistries: insecure, baseUrl: (registry) => tls.baseUrl(registry) });
+  const close = async () => {
+    // with the per-request lines above it, this shows how well connections and tunnels were reused
+    options.logger?.debug({ requests: transport.stats.requests, ...connectionStats(dispatcher) }, 'connections used');
+    await transport.close();
+  };
   return {
     client,
     stats: () => ({ requests: transport.stats.requests, byMethod: { ...transport.stats.byMethod }, tokenFetches: authenticator.tokenFetches }),
-    close: () => transport.close(),
+    close,
   };
 }
 
@@ -78,5 +100,6 @@ export { RETRY_POLICY, type RetryPolicy } from './retry.js';
 export { Secret } from './secret.js';
 export * from './credentials.js';
 export { DEFAULT_CERTS_DIR, proxyProblem } from './dispatcher.js';
+export { connectionStats, type ConnectionStats } from './dispatcher.js';
 export * from '../image-name/index.js';
 export type { Access } from './auth/index.js';

@@ -48,6 +48,7 @@ export const RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze<RetryPolicy>({
     'UND_ERR_SOCKET',
     'UND_ERR_CONNECT_TIMEOUT',
     'UND_ERR_HEADERS_TIMEOUT',
+    'RETAG_PROXY_UNAVAILABLE', // a proxy's 5xx to CONNECT (connection-problem.ts); a 403/407 is not retried
     // not UND_ERR_BODY_TIMEOUT: a body that stalls half-way would be resumed with a Range
     // request, which registries do not promise to honour for manifests
   ],

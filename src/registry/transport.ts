@@ -22,6 +22,8 @@ export interface TransportOptions {
   dispatcher?: Dispatcher;
   /** overrides of RETRY_POLICY (tests use millisecond delays) */
   retry?: Partial<RetryPolicy>;
+  /** a failure with what the connection layer knows of it (dispatcher.ts explainFailure) */
+  explainError?: (error: unknown, url: string) => unknown;
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -170,7 +172,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         status = exhausted.status;
         return { ...exhausted, attempts: trace.attempts, ...(trace.note ? { retryNote: trace.note } : {}) };
       }
-      const { code, reason } = describeNetworkError(error);
+      const { code, reason } = describeNetworkError(options.explainError?.(error, request.url) ?? error);
       const after = trace.attempts > 1 ? ` after ${trace.attempts} attempts` : '';
       throw new RegistryError(`${request.method} ${safeUrl} failed: ${reason}${after}`, {
         code,

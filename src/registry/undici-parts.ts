@@ -16,6 +16,7 @@ export interface UndiciParts {
   Agent: typeof Undici.Agent;
   Pool: typeof Undici.Pool;
   EnvHttpProxyAgent: typeof Undici.EnvHttpProxyAgent;
+  buildConnector: typeof Undici.buildConnector;
   interceptors: Pick<typeof Undici.interceptors, 'retry' | 'redirect'>;
   /** where the parts came from, for the test that guards the layout */
   source: 'paths' | 'index';
@@ -31,6 +32,7 @@ function byPath(): UndiciParts | undefined {
       Agent: require('undici/lib/dispatcher/agent.js') as typeof Undici.Agent,
       Pool: require('undici/lib/dispatcher/pool.js') as typeof Undici.Pool,
       EnvHttpProxyAgent: require('undici/lib/dispatcher/env-http-proxy-agent.js') as typeof Undici.EnvHttpProxyAgent,
+      buildConnector: require('undici/lib/core/connect.js') as typeof Undici.buildConnector,
       retry: require('undici/lib/interceptor/retry.js') as typeof Undici.interceptors.retry,
       redirect: require('undici/lib/interceptor/redirect.js') as typeof Undici.interceptors.redirect,
     };
@@ -43,6 +45,7 @@ function byPath(): UndiciParts | undefined {
       Agent: parts.Agent,
       Pool: parts.Pool,
       EnvHttpProxyAgent: parts.EnvHttpProxyAgent,
+      buildConnector: parts.buildConnector,
       interceptors: { retry: parts.retry, redirect: parts.redirect },
       source: 'paths',
     };
@@ -53,7 +56,7 @@ function byPath(): UndiciParts | undefined {
 
 function byIndex(): UndiciParts {
   const undici = require('undici') as typeof Undici;
-  return { Agent: undici.Agent, Pool: undici.Pool, EnvHttpProxyAgent: undici.EnvHttpProxyAgent, interceptors: undici.interceptors, source: 'index' };
+  return { Agent: undici.Agent, Pool: undici.Pool, EnvHttpProxyAgent: undici.EnvHttpProxyAgent, buildConnector: undici.buildConnector, interceptors: undici.interceptors, source: 'index' };
 }
 
 export const undici: UndiciParts = byPath() ?? byIndex();

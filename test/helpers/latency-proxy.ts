@@ -32,7 +32,11 @@ export interface LatencyProxy {
   delayMs: number;
   /** every request answered so far, in arrival order */
   requests: ProxiedRequest[];
-  /** TCP connections clients opened to the proxy: keep-alive shows as few connections, many requests */
+  /**
+   * TCP connections that carried at least one HTTP request: keep-alive shows as few connections,
+   * many requests. A connection that never spoke HTTP (retag's HTTPS attempt on a loopback
+   * registry, tls-policy.ts: a TLS hello this plain proxy refuses) is not one.
+   */
   connections: number;
   stop(): Promise<void>;
 }
@@ -105,16 +109,18 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
     req.pipe(upstream);
   };
 
+  const spoke = new WeakSet<object>();
   const server = createServer((req, res) => {
+    if (!spoke.has(req.socket)) {
+      spoke.add(req.socket);
+      state.connections += 1;
+    }
     req.pause(); // the body waits with the request
     const receivedAt = performance.now();
     if (state.delayMs > 0) setTimeout(() => forward(req, res, receivedAt), state.delayMs);
     else forward(req, res, receivedAt);
   });
   server.keepAliveTimeout = 30_000;
-  server.on('connection', () => {
-    state.connections += 1;
-  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect as netConnect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
@@ -35,6 +35,18 @@ export interface StartRegistryOptions {
   refreshTokens?: Record<string, string>;
   /** Accept signed schema 1 PUTs (`compatibility.schema1.enabled`); 2.8 refuses them otherwise. */
   schema1?: boolean;
+  /**
+   * Serve HTTPS (`http.tls`), and with `clientCas` ask for a client certificate signed by one of
+   * them (mTLS). `client` then cannot reach it: serve the storage of a plain registry
+   * (`storageOf`) and read and seed through that one.
+   */
+  tls?: { certFile: string; keyFile: string; clientCas?: string[] };
+  /** Another test registry's storage folder, shared (docker-registry's filesystem driver allows it). */
+  storageOf?: TestRegistry;
+  /** Listen here instead of 127.0.0.1 (127.0.0.2: a second loopback address). */
+  listenHost?: string;
+  /** Token mode: the realm the registry announces instead of the token server's own URL (a TLS front for it). */
+  realmVia?: (tokenServer: TestTokenServer) => Promise<string>;
 }
 
 export interface TestRegistry {
@@ -67,11 +79,11 @@ process.once('exit', () => {
 });
 
 /** Bind port 0, read the port, close. Racy by nature; startRegistry retries when it loses. */
-async function freePort(): Promise<number> {
+async function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const { port } = server.address() as AddressInfo;
       server.close(() => resolve(port));
     });
@@ -86,17 +98,23 @@ function htpasswd(users: Record<string, string>): string {
     .join('');
 }
 
-function registryConfig(dir: string, port: number, auth: Record<string, unknown> | undefined, schema1: boolean): string {
+function registryConfig(dir: string, port: number, auth: Record<string, unknown> | undefined, opts: StartRegistryOptions): string {
+  const tls = opts.tls && {
+    certificate: opts.tls.certFile,
+    key: opts.tls.keyFile,
+    ...(opts.tls.clientCas ? { clientcas: opts.tls.clientCas } : {}),
+  };
   const config: Record<string, unknown> = {
     version: '0.1',
     log: { level: 'warn', accesslog: { disabled: true } },
     storage: {
-      filesystem: { rootdirectory: join(dir, 'storage') },
+      filesystem: { rootdirectory: join(opts.storageOf?.dir ?? dir, 'storage') },
       delete: { enabled: true },
     },
     // A fixed secret silences the "No HTTP secret provided" warning.
-    http: { addr: `127.0.0.1:${port}`, secret: randomBytes(16).toString('hex') },
+    http: { addr: `${opts.listenHost ?? '127.0.0.1'}:${port}`, secret: randomBytes(16).toString('hex'), ...(tls ? { tls } : {}) },
   };
+  const schema1 = opts.schema1 ?? false;
   if (auth) config.auth = auth;
   if (schema1) config.compatibility = { schema1: { enabled: true } };
   return dump(config);
@@ -114,7 +132,19 @@ interface Running {
   logs: () => string;
 }
 
-/** Spawn and wait until `GET /v2/` answers 200 or 401; PortTaken if the bind lost a race. */
+/** Whether something accepts TCP connections at the URL's host and port (a TLS registry's readiness). */
+function listening(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = netConnect(Number(port), hostname, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+/** Spawn and wait until `GET /v2/` answers 200 or 401 (a TLS one: accepts connections); PortTaken if the bind lost a race. */
 async function launch(configPath: string, url: string): Promise<Running> {
   const child = spawn(REGISTRY_BIN, ['serve', configPath], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
   live.add(child);
@@ -140,6 +170,10 @@ async function launch(configPath: string, url: string): Promise<Running> {
       throw new Error(`docker-registry ${exited}:\n${output}`);
     }
     try {
+      if (url.startsWith('https:')) {
+        if (await listening(url)) return { child, logs: () => output };
+        throw new Error('not listening yet');
+      }
       const res = await fetch(`${url}/v2/`);
       await res.arrayBuffer();
       if (res.status === 200 || res.status === 401) return { child, logs: () => output };
@@ -182,7 +216,7 @@ export async function startRegistry(opts: StartRegistryOptions): Promise<TestReg
       });
       auth = {
         token: {
-          realm: tokenServer.realm,
+          realm: opts.realmVia ? await opts.realmVia(tokenServer) : tokenServer.realm,
           service: tokenServer.service,
           issuer: tokenServer.issuer,
           rootcertbundle: tokenServer.rootCertPath,
@@ -192,9 +226,9 @@ export async function startRegistry(opts: StartRegistryOptions): Promise<TestReg
 
     const configPath = join(dir, 'config.yml');
     for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
-      const url = `http://127.0.0.1:${port}`;
-      await writeFile(configPath, registryConfig(dir, port, auth, opts.schema1 ?? false));
+      const port = await freePort(opts.listenHost);
+      const url = `${opts.tls ? 'https' : 'http'}://${opts.listenHost ?? '127.0.0.1'}:${port}`;
+      await writeFile(configPath, registryConfig(dir, port, auth, opts));
       let running: Running;
       try {
         running = await launch(configPath, url);

@@ -17,6 +17,11 @@ export interface TestCa {
   caFile: string;
   certPem: string;
   keyPem: string;
+  /** the server certificate and key as files (for docker-registry's http.tls) */
+  certFile: string;
+  keyFile: string;
+  /** where the CA's key lives, for client certificates (makeClientCert) */
+  dir: string;
 }
 
 /** A CA and a server certificate for the given DNS names and IPs, by the openssl command line. */
@@ -34,7 +39,19 @@ export async function makeTestCa(dnsNames: string[], ips: string[]): Promise<Tes
     caFile: file('ca.crt'),
     certPem: await readFile(file('server.crt'), 'utf8'),
     keyPem: await readFile(file('server.key'), 'utf8'),
+    certFile: file('server.crt'),
+    keyFile: file('server.key'),
+    dir,
   };
+}
+
+/** A client certificate signed by the test CA (for mTLS), as PEM text. */
+export async function makeClientCert(ca: TestCa, name: string): Promise<{ certPem: string; keyPem: string }> {
+  const file = (suffix: string) => join(ca.dir, `${name}.${suffix}`);
+  await run('openssl', ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', file('key'), '-out', file('csr'), '-subj', `/CN=${name}`]);
+  await writeFile(file('ext'), 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n');
+  await run('openssl', ['x509', '-req', '-in', file('csr'), '-CA', join(ca.dir, 'ca.crt'), '-CAkey', join(ca.dir, 'ca.key'), '-CAcreateserial', '-out', file('cert'), '-days', '2', '-extfile', file('ext')]);
+  return { certPem: await readFile(file('cert'), 'utf8'), keyPem: await readFile(file('key'), 'utf8') };
 }
 
 export interface TlsFront {
@@ -42,8 +59,8 @@ export interface TlsFront {
   close(): Promise<void>;
 }
 
-/** TLS on a free loopback port, each connection piped to the plain registry at `target`. */
-export async function startTlsFront(ca: TestCa, target: { host: string; port: number }): Promise<TlsFront> {
+/** TLS on a free loopback port (127.0.0.1 unless `listenHost`), each connection piped to the plain registry at `target`. */
+export async function startTlsFront(ca: TestCa, target: { host: string; port: number }, listenHost = '127.0.0.1'): Promise<TlsFront> {
   const sockets = new Set<Socket>();
   const server = createTlsServer({ cert: ca.certPem, key: ca.keyPem }, (client) => {
     const upstream = netConnect(target.port, target.host);
@@ -57,7 +74,7 @@ export async function startTlsFront(ca: TestCa, target: { host: string; port: nu
     upstream.on('error', done).on('close', done);
   });
   server.on('tlsClientError', () => undefined); // a client refusing our certificate is a test case
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, listenHost, resolve));
   return {
     port: (server.address() as AddressInfo).port,
     close: () =>
@@ -72,16 +89,35 @@ export interface TestProxy {
   url: string;
   /** `CONNECT host:port` targets and absolute-form request URLs, in order */
   seen: string[];
+  /** the Proxy-Authorization header of each CONNECT ('' when none), in order */
+  authorizations: string[];
   close(): Promise<void>;
 }
+
+/**
+ * How the proxy treats a CONNECT: `tunnel` (the default) connects and answers 200; `silent`
+ * accepts it and never answers; `status` answers that status and closes; `blackhole` answers 200
+ * and connects nothing (the tunnel's far side never speaks); `auth` answers 407 unless the
+ * request carries Basic `user:password`.
+ */
+export type ProxyBehaviour =
+  | { kind: 'tunnel' }
+  | { kind: 'silent' }
+  | { kind: 'blackhole' }
+  | { kind: 'status'; status: number }
+  | { kind: 'auth'; user: string; password: string };
 
 /**
  * An HTTP proxy: CONNECT tunnels (how undici's ProxyAgent reaches both http and https origins)
  * and absolute-form requests. `routes` maps a requested `host:port` to where it really is, the
  * proxy's own DNS, so a test can name a host that does not resolve.
  */
-export async function startProxy(routes: Record<string, { host: string; port: number }> = {}): Promise<TestProxy> {
+export async function startProxy(
+  routes: Record<string, { host: string; port: number }> = {},
+  behaviour: ProxyBehaviour = { kind: 'tunnel' },
+): Promise<TestProxy> {
   const seen: string[] = [];
+  const authorizations: string[] = [];
   const sockets = new Set<Socket>();
   const server = createHttpServer((req, res) => {
     seen.push(req.url ?? '');
@@ -98,6 +134,21 @@ export async function startProxy(routes: Record<string, { host: string; port: nu
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
     const target = req.url ?? '';
     seen.push(`CONNECT ${target}`);
+    const authorization = req.headers['proxy-authorization'] ?? '';
+    authorizations.push(authorization);
+    sockets.add(client);
+    client.on('error', () => client.destroy());
+    if (behaviour.kind === 'silent' || behaviour.kind === 'blackhole') {
+      if (behaviour.kind === 'blackhole') client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      return; // the socket stays open, silent, until the test closes the proxy
+    }
+    const expected = behaviour.kind === 'auth' ? `Basic ${Buffer.from(`${behaviour.user}:${behaviour.password}`).toString('base64')}` : '';
+    const refusal = behaviour.kind === 'status' ? behaviour.status : behaviour.kind === 'auth' && authorization !== expected ? 407 : 0;
+    if (refusal !== 0) {
+      const challenge = refusal === 407 ? 'Proxy-Authenticate: Basic realm="test proxy"\r\n' : '';
+      client.end(`HTTP/1.1 ${refusal} Refused\r\n${challenge}Content-Length: 0\r\nConnection: close\r\n\r\n`);
+      return;
+    }
     const colon = target.lastIndexOf(':');
     const where = routes[target] ?? { host: target.slice(0, colon), port: Number(target.slice(colon + 1)) };
     const upstream = netConnect(where.port, where.host, () => {
@@ -117,6 +168,7 @@ export async function startProxy(routes: Record<string, { host: string; port: nu
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
+    authorizations,
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();

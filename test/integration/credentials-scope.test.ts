@@ -61,6 +61,7 @@ describe.each(['basic', 'token'] as const)('explicit credentials are scoped to o
     expect(spy.requests.length).toBeGreaterThan(0); // it was asked, and asked for credentials
     expect(spy.withAuthorization()).toEqual([]);
     expect(run.images[1]!.error).toMatch(new RegExp(`${spy.host} requires credentials and none were found \\(looked in: --username/--password-stdin \\(for ${registry.host}\\)`));
+    expect(run.images[1]!.error).toContain(`or pass --authfile FILE, or --username NAME --password-stdin --registry ${spy.host}`);
     for (const secret of [password, basicAuth('admin', password)]) expect(result.stdout + result.stderr).not.toContain(secret);
   });
 

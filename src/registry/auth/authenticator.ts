@@ -24,6 +24,8 @@ export interface AuthenticatorOptions {
   credentials: CredentialStore;
   /** base URL of a registry's API, http or https as the transport rules decide */
   baseUrl(registry: string): string;
+  /** decides http or https for a registry before its first request (tls-policy.ts) */
+  settle?(registry: string, signal?: AbortSignal): Promise<void>;
   /** hosts where plain HTTP is allowed, so Basic credentials may go there unencrypted */
   isInsecure(host: string): boolean;
   now?: () => number;
@@ -162,6 +164,7 @@ export class Authenticator {
   }
 
   private async ping(registry: string, signal?: AbortSignal): Promise<RegistryAuth> {
+    await this.options.settle?.(registry, signal);
     const url = `${this.options.baseUrl(registry)}/v2/`;
     const response = await this.options.transport.send({ method: 'GET', url, registry, signal });
     const request = { method: 'GET' as const, url: redactUrl(url) };

@@ -8,7 +8,7 @@ export function missingCredentials(registry: string, lookup: CredentialLookup): 
   const where = lookup.searched.length > 0 ? lookup.searched.join(', ') : 'nowhere';
   return new RegistryError(
     `${registry} requires credentials and none were found (looked in: ${where}); ` +
-      `run \`docker login ${registry}\` or pass --username NAME --password-stdin`,
+      `log in with \`docker login ${registry}\` or \`skopeo login ${registry}\`, or pass --authfile FILE, or --username NAME --password-stdin --registry ${registry}`,
     { code: 'UNAUTHORIZED', status: 401, registry },
   );
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { RefFinding } from '../../../src/refs/index.js';
 import { PROJECT_ROOT, runInProcess } from '../../helpers/run-cli.js';
 
 const FIXTURE = join(PROJECT_ROOT, 'test', 'fixtures', 'refs-2020-stx4');
@@ -36,20 +37,8 @@ interface Expected {
   files: ExpectedFile[];
 }
 
-interface JsonRef {
-  file: string;
-  line: number;
-  column: number;
-  image: string;
-  tag: string | null;
-  text: string;
-  form: string;
-  status: string;
-  expected: string[];
-  inComment?: boolean;
-  note?: string;
-  tagLine?: number;
-}
+/** The JSON report's reference, as the command prints it. */
+type JsonRef = RefFinding;
 
 interface JsonReport {
   refs: JsonRef[];
