@@ -7,6 +7,8 @@ export interface CommandContext {
   /** relative tag-file paths resolve against this; default process.cwd() */
   cwd?: string;
   env: NodeJS.ProcessEnv;
+  /** where `-` (a tag file) and --password-stdin are read from; default process.stdin */
+  stdin?: NodeJS.ReadableStream;
   /** aborted on SIGINT/SIGTERM: no new image starts */
   signal?: AbortSignal;
   /** aborted a grace period later: requests still in flight are given up */

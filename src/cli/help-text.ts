@@ -31,7 +31,7 @@ Examples:
   $ echo "$PW" | retag apply --username ci-bot --password-stdin --registry registry.lab:5000 tags.yaml
   $ skopeo login --authfile ci-auth.json quay.io && retag apply --authfile ci-auth.json tags.yaml
   $ retag apply --insecure-registry registry.lab:5000 --output json tags.yaml > result.json
-  $ retag apply --only 'docker.io/starlingx/*' --only k8s-cni-sriov tags.yaml
+  $ retag apply --only 'starlingx/*' --only k8s-cni-sriov --only 'stx-fm-*' tags.yaml
   $ retag apply --dry-run --fail-on-pending tags.yaml      # CI: exit 1 while a tag is still missing
   $ retag apply --dry-run --output markdown tags.yaml >> "$GITHUB_STEP_SUMMARY"
   $ retag apply --repush stx-snmp,k8s-cni-sriov tags.yaml  # move these tags to their src_build_tag

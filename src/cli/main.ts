@@ -40,8 +40,10 @@ export function main(argv: string[]): void {
   const onSignal = (code: number) => () => {
     if (signalExit !== undefined) process.exit(code); // a second signal: stop now
     signalExit = code;
+    // On a terminal the cursor may sit after the progress line or the `^C` the terminal echoed:
+    // the message starts on a line of its own.
     process.stderr.write(
-      `retag: interrupted; starting no new image, waiting up to ${INTERRUPT_GRACE_MS / 1000} s for requests in flight ` +
+      `${process.stderr.isTTY ? '\n' : ''}retag: interrupted; starting no new image, waiting up to ${INTERRUPT_GRACE_MS / 1000} s for requests in flight ` +
         '(signal again to stop at once)\n',
     );
     stop.abort();

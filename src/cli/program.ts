@@ -2,7 +2,6 @@
 // outcome of a run mapped to an exit code. Errors reach the user here and only here, all with
 // one prefix, `retag:`.
 
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { hideOptionValues, refusePasswordArgument } from './argv-guards.js';
 import { COMMANDS } from './commands/index.js';
@@ -10,15 +9,7 @@ import type { CommandContext } from './context.js';
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './exit-codes.js';
 import { PROGRAM_DESCRIPTION, PROGRAM_EXAMPLES } from './help-text.js';
 import { processIo, type CommandIo } from './io.js';
-
-export function packageVersion(): string {
-  try {
-    const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-    return (JSON.parse(text) as { version?: string }).version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
+import { packageVersion } from './version.js';
 
 export interface MainDependencies {
   io?: CommandIo;
@@ -30,6 +21,8 @@ export interface MainDependencies {
   abortSignal?: AbortSignal;
   /** for tests: where logs go instead of stderr */
   logDestination?: NodeJS.WritableStream;
+  /** for tests: standard input */
+  stdin?: NodeJS.ReadableStream;
 }
 
 /** Commander's own messages start with `error: `; retag's all start with `retag: `. */
@@ -65,6 +58,7 @@ export async function run(argv: string[], deps: MainDependencies = {}): Promise<
     signal: deps.signal,
     abortSignal: deps.abortSignal,
     logDestination: deps.logDestination,
+    stdin: deps.stdin,
   };
   const program = buildProgram(context, (code) => (exitCode = code));
   try {

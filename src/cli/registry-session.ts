@@ -49,7 +49,7 @@ export async function checkRegistryFlags(flags: RegistryFlags, context: CommandC
   const badProxy = proxyProblem(context.env);
   if (badProxy) throw new UsageError(badProxy);
   const extraCa = flags.caFile === undefined ? [] : [await readCaFile(flags.caFile, context.cwd)];
-  const password = flags.passwordStdin ? await readPasswordFromStdin() : undefined;
+  const password = flags.passwordStdin ? await readPasswordFromStdin(context.stdin) : undefined;
   return { password, extraCa };
 }
 

@@ -1,5 +1,6 @@
 // What `retag pin` prints: one line per entry that changed or needs a person, then one line per
 // file and a summary. Entries whose digest already matches are counted, not listed.
+import { reportHeader } from './version.js';
 import { formatProblem } from '../config/index.js';
 import type { PinEntryReport, PinMode, PinResult, PinStatus } from '../pin/pin-files.js';
 
@@ -75,6 +76,7 @@ export function renderPinText(result: PinResult, mode: PinMode): string {
 
 export function renderPinJson(result: PinResult, mode: PinMode): string {
   const document = {
+    ...reportHeader('pin'),
     mode,
     files: result.files.map((file) => ({
       file: file.file,

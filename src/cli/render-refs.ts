@@ -1,6 +1,7 @@
 // `retag refs` reports: text (one line per finding, grouped by file), JSON (issue 9's shape) and
 // a markdown table for a review comment. Pinned references are listed in text and markdown only
 // with --all; JSON always holds every reference.
+import { reportHeader } from './version.js';
 import type { RefFinding, RefsReport } from '../refs/index.js';
 import { REF_STATUSES } from '../refs/index.js';
 
@@ -73,6 +74,7 @@ export function renderRefsText(report: RefsReport, options: RefsRenderOptions): 
 
 export function renderRefsJson(report: RefsReport): string {
   const document = {
+    ...reportHeader('refs'),
     refs: report.refs,
     summary: report.summary,
     skipped: report.skipped,

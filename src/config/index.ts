@@ -6,6 +6,6 @@ export type { TagEntry } from './rules.js';
 export type { ImageEntry, TagEntryInput, TagDocument } from './schema.js';
 export { TagEntrySchema, TagDocumentSchema } from './schema.js';
 export type { LoadedTagFiles, LoadOptions } from './load.js';
-export { loadTagFiles, MAX_TAG_FILE_BYTES } from './load.js';
+export { loadTagFiles, MAX_TAG_FILE_BYTES, STDIN_NAME } from './load.js';
 export type { ParsedTagFile } from './parse.js';
 export { parseTagFileText } from './parse.js';

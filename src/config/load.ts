@@ -16,16 +16,21 @@ export interface LoadOptions {
   cwd?: string;
   /** Size limit per file in bytes; default MAX_TAG_FILE_BYTES. */
   maxBytes?: number;
+  /** How the file `-` is read (standard input); without it `-` is a file of that name. */
+  stdin?: () => Promise<Uint8Array>;
   /** --require-digest: an entry without src_digest is a problem (teams that adopted the lock). */
   requireDigest?: boolean;
 }
+
+/** The file `-` (standard input), as problems and reports name it. */
+export const STDIN_NAME = '<stdin>';
 
 export interface LoadedTagFiles {
   /** Deduplicated entries in the order first read (files in the order given). */
   entries: TagEntry[];
   /** Every problem, grouped by file in the order given, then by line. */
   problems: ConfigProblem[];
-  /** Each distinct file given, with the number of valid entries read from it. */
+  /** Each distinct file given, with the number of entries written in it (valid or not). */
   files: { file: string; entries: number }[];
 }
 
@@ -92,6 +97,15 @@ async function readTextFile(path: string, maxBytes: number): Promise<TextRead> {
   }
 }
 
+async function readStdin(read: () => Promise<Uint8Array>, maxBytes: number): Promise<TextRead> {
+  try {
+    const bytes = await read();
+    return bytes.length > maxBytes ? tooLarge(bytes.length, maxBytes) : decodeTagFile(bytes);
+  } catch (error) {
+    return { ok: false, message: readErrorMessage(error) };
+  }
+}
+
 /** The problem of an entry without src_digest under --require-digest; nothing when it has one. */
 function unpinned(occurrence: Occurrence): ConfigProblem[] {
   if (occurrence.entry.srcDigest !== undefined) return [];
@@ -116,14 +130,18 @@ export async function loadTagFiles(paths: string[], options: LoadOptions = {}): 
 
   const seen = new Set<string>();
   const files: { file: string; absolute: string }[] = [];
-  for (const file of paths) {
-    const absolute = resolve(cwd, file);
+  for (const given of paths) {
+    const fromStdin = given === '-' && options.stdin !== undefined;
+    const file = fromStdin ? STDIN_NAME : given;
+    const absolute = fromStdin ? STDIN_NAME : resolve(cwd, given);
     if (seen.has(absolute)) continue;
     seen.add(absolute);
     files.push({ file, absolute });
   }
 
-  const reads = await Promise.all(files.map(({ absolute }) => readTextFile(absolute, maxBytes)));
+  const reads = await Promise.all(
+    files.map(({ absolute }) => (absolute === STDIN_NAME && options.stdin ? readStdin(options.stdin, maxBytes) : readTextFile(absolute, maxBytes))),
+  );
 
   const occurrences: Occurrence[] = [];
   const problemsByFile = new Map<string, ConfigProblem[]>(files.map(({ file }) => [file, []]));
@@ -140,7 +158,7 @@ export async function loadTagFiles(paths: string[], options: LoadOptions = {}): 
     occurrences.push(...result.occurrences);
     own.push(...result.problems);
     if (options.requireDigest) own.push(...result.occurrences.flatMap(unpinned));
-    counts.push({ file, entries: result.occurrences.length });
+    counts.push({ file, entries: result.written });
   });
 
   const merged = mergeEntries(occurrences);

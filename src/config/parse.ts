@@ -21,6 +21,8 @@ export interface ParsedTagFile {
 export interface TagFileOccurrences {
   occurrences: Occurrence[];
   problems: ConfigProblem[];
+  /** entries as written under images:, valid or not (what a reader of the file counts) */
+  written: number;
 }
 
 /**
@@ -157,6 +159,7 @@ function readDocument(file: string, source: YamlSource, index: number, out: TagF
   // that all problems of a run are reported together.
   const images = isMapping(document) ? document.images : undefined;
   if (!Array.isArray(images)) return;
+  out.written += images.length;
   for (let i = 0; i < images.length && !tooMany(out); i += 1) readEntry(file, source, images, i, out);
 }
 
@@ -165,7 +168,7 @@ function readDocument(file: string, source: YamlSource, index: number, out: TagF
  * user gave it). Never throws for bad input.
  */
 export function readTagFileText(text: string, file: string): TagFileOccurrences {
-  const out: TagFileOccurrences = { occurrences: [], problems: [] };
+  const out: TagFileOccurrences = { occurrences: [], problems: [], written: 0 };
   if (text.includes('\0')) {
     out.problems.push({ file, message: 'not a text file (it contains NUL bytes); give a YAML tag file' });
     return out;

@@ -1,5 +1,5 @@
 // Runs every image, `concurrency` at a time. One image's failure never stops the others; an
-// abort (SIGINT/SIGTERM) starts no new image and reports the unstarted ones as not done.
+// abort (SIGINT/SIGTERM) starts no new image and reports the unstarted ones as not-started.
 
 import pLimit from 'p-limit';
 import { accessFor, retagImage, type ManifestRegistry } from './retag-image.js';
@@ -51,7 +51,7 @@ export async function runRetag(targets: RetagTarget[], registry: ManifestRegistr
     targets.map((target) =>
       limit(async (): Promise<ImageResult> => {
         if (signal?.aborted) {
-          return { target, status: 'failed', error: 'not started: the run was interrupted; rerun to finish' };
+          return { target, status: 'not-started' };
         }
         const result = await retagImage(target, registry, {
           dryRun: options.dryRun,

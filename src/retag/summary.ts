@@ -3,9 +3,10 @@
 import type { ImageResult, RunResult, Summary } from './types.js';
 
 export function summarise(results: ImageResult[]): Summary {
-  const summary: Summary = { created: 0, updated: 0, pending: 0, exists: 0, conflict: 0, missingSource: 0, failed: 0 };
+  const summary: Summary = { created: 0, updated: 0, pending: 0, exists: 0, conflict: 0, missingSource: 0, failed: 0, notStarted: 0 };
   for (const { status } of results) {
     if (status === 'missing-source') summary.missingSource += 1;
+    else if (status === 'not-started') summary.notStarted += 1;
     else summary[status] += 1;
   }
   return summary;

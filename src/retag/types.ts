@@ -13,7 +13,8 @@ export interface RetagTarget {
   srcDigest?: string;
 }
 
-export const STATUSES = ['created', 'updated', 'pending', 'exists', 'conflict', 'missing-source', 'failed'] as const;
+/** not-started: the run was interrupted before this image began (nothing sent for it) */
+export const STATUSES = ['created', 'updated', 'pending', 'exists', 'conflict', 'missing-source', 'failed', 'not-started'] as const;
 export type ImageStatus = (typeof STATUSES)[number];
 
 export interface ImageResult {
@@ -36,6 +37,8 @@ export interface Summary {
   conflict: number;
   missingSource: number;
   failed: number;
+  /** images an interrupt kept from starting: rerun to finish */
+  notStarted: number;
 }
 
 export interface RunResult {

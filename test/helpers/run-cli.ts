@@ -79,7 +79,8 @@ export async function runInProcess(args: string[], options: { cwd?: string; env?
     code = await run(['node', 'retag', ...args], {
       io: { stdout: { write: (s) => void (stdout += s) }, stderr: { write: (s) => void (stderr += s) } },
       cwd: options.cwd,
-      env: options.env,
+      // Tests read the logs as JSON; the default (human lines) has tests of its own.
+      env: { RETAG_LOG_FORMAT: 'json', ...(options.env ?? process.env) },
       logDestination,
     });
     await new Promise((resolve) => setImmediate(resolve));
@@ -103,7 +104,7 @@ export function runBinary(args: string[], options: SpawnOptions = {}): Promise<C
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...options.env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', RETAG_LOG_FORMAT: 'json', ...options.env },
       stdio: ['pipe', options.stdoutTo === undefined ? 'pipe' : openSync(options.stdoutTo, 'w'), 'pipe'],
     });
     let stdout = '';

@@ -92,7 +92,7 @@ describe.each(['basic', 'token'] as const)('retag apply with %s auth', (auth) =>
       existingDigest: seeded.get(`stx/taken:${TAG}`)!.digest,
     });
     expect(byName(run, 'stx/nosource')?.status).toBe('missing-source');
-    expect(run.summary).toEqual({ created: 0, updated: 0, pending: 4, exists: 1, conflict: 1, missingSource: 1, failed: 0 });
+    expect(run.summary).toEqual({ created: 0, updated: 0, pending: 4, exists: 1, conflict: 1, missingSource: 1, failed: 0, notStarted: 0 });
     expect(result.code).toBe(1); // the conflict and the missing source fail the run
     for (const repo of ['docker-v2', 'docker-list', 'oci-manifest', 'oci-index']) {
       expect(await registry.client.tagDigest(`stx/${repo}`, TAG)).toBeUndefined();
@@ -115,7 +115,7 @@ describe.each(['basic', 'token'] as const)('retag apply with %s auth', (auth) =>
     expect(await registry.client.tagDigest('stx/taken', TAG)).toBe(seeded.get(`stx/taken:${TAG}`)!.digest);
     expect(byName(run, 'stx/nosource')?.status).toBe('missing-source');
     expect(await registry.client.listTags('stx/nosource')).toEqual(['something-else']);
-    expect(run.summary).toEqual({ created: 4, updated: 0, pending: 0, exists: 1, conflict: 1, missingSource: 1, failed: 0 });
+    expect(run.summary).toEqual({ created: 4, updated: 0, pending: 0, exists: 1, conflict: 1, missingSource: 1, failed: 0, notStarted: 0 });
   });
 
   it('text output: one line per image and a summary', async () => {

@@ -44,12 +44,14 @@ describe('command-line edges', () => {
     }
   });
 
-  it.each(['json', 'markdown'])('--output %s with an invalid tag file still writes the problems to stdout', async (format) => {
+  it.each(['json', 'markdown'])('--output %s with an invalid tag file still writes the problems to stdout, in apply\'s shape', async (format) => {
     const dir = await tempFiles({ 'bad.yaml': 'images:\n  - name: x\n    src_build_tg: a\n    tag: b\n' });
     const result = await runBinary(['apply', '--dry-run', '--output', format, 'bad.yaml'], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stdout).toContain('src_build_tg');
-    if (format === 'json') expect((JSON.parse(result.stdout) as { valid: boolean }).valid).toBe(false);
+    expect(result.stderr).toMatch(/^retag: bad\.yaml:3: .*src_build_tg/m);
+    if (format === 'json') expect(JSON.parse(result.stdout)).toMatchObject({ command: 'apply', dryRun: true, images: [], problems: [{ file: 'bad.yaml' }] });
+    else expect(result.stdout).toMatch(/^### retag plan \(dry-run, nothing written\)\n/);
   });
 
   it.each([

@@ -323,7 +323,7 @@ describe('fault injection between retag and a real registry (token auth)', () =>
     expect(run.interrupted).toBe(true);
     // the first image's PUT was in flight: it finished; the rest never started
     expect(run.images[0]).toMatchObject({ status: 'created' });
-    for (const image of run.images.slice(1)) expect(image).toMatchObject({ status: 'failed', error: expect.stringMatching(/not started: the run was interrupted/) as unknown });
+    for (const image of run.images.slice(1)) expect(image).toMatchObject({ status: 'not-started' });
     expect(await registry.client.tagDigest(repo(names[0]!), tag)).toBe(sourceDigest(names[0]!));
     for (const name of names.slice(1)) expect(await registry.client.tagDigest(repo(name), tag)).toBeUndefined();
     expect(proxy.requests.filter((r) => r.method === 'PUT').length).toBe(1);

@@ -114,7 +114,7 @@ describe('selecting, drop-in flags and reports', () => {
     const run = parse(result.stdout);
     expect(statuses(run)).toEqual({ 'stx/k8s-cni-sriov': 'created', 'stx/stx-snmp': 'updated', 'stx/stx-fm': 'conflict' });
     expect(run.images.find((i) => i.name === name('stx/stx-snmp'))).toMatchObject({ existingDigest: seeded.get(`stx/stx-snmp:${TAG}`)!.digest });
-    expect(run.summary).toEqual({ created: 1, updated: 1, pending: 0, exists: 0, conflict: 1, missingSource: 0, failed: 0 });
+    expect(run.summary).toEqual({ created: 1, updated: 1, pending: 0, exists: 0, conflict: 1, missingSource: 0, failed: 0, notStarted: 0 });
     expect(await registry.client.tagDigest('stx/stx-snmp', TAG)).toBe(seeded.get(`stx/stx-snmp:${SRC}`)!.digest);
     expect(await registry.client.tagDigest('stx/stx-fm', TAG)).toBe(seeded.get(`stx/stx-fm:${TAG}`)!.digest);
     const moved = await registry.client.getManifest('stx/stx-snmp', TAG);
@@ -156,7 +156,7 @@ describe('selecting, drop-in flags and reports', () => {
     expect(result.stdout).toMatch(/^### retag validate\n/);
     expect(result.stdout).toMatch(/\n\| problem \|\n\| --- \|\n\| bad\.yaml:4.*src_build_tag.* \|\n/);
     expect(result.stdout).toMatch(/\*\*\d+ problems?: fix them and run again\*\*\n$/);
-    expect(result.stderr).toMatch(/^error: bad\.yaml:4/);
+    expect(result.stderr).toMatch(/^retag: bad\.yaml:4/);
   });
 
   it('--log-format pretty: human log lines instead of JSON', async () => {

@@ -10,12 +10,13 @@ export const APPLY_OPTIONS = {
   dryrun: flag('--dryrun', 'the same as --dry-run (retag-images.sh spelling)'),
   only: repeatable(
     '--only <pattern>',
-    'only images whose name as written matches (* = any characters) or whose last path component is PATTERN (repeatable)',
+    'only images whose name matches: as written, without the registry host, or its last path component; * = any characters, / included (repeatable)',
   ),
   repush: repeatable(
     '--repush <name[,name...]>',
     "move these images' existing tags to their src_build_tag digest (status updated); same matching as --only (repeatable)",
   ),
+  changes: flag('--changes', 'text and markdown: list only tags that change or need attention; tags that already exist are counted, not listed'),
   requireDigest: requireDigestOption(),
   failOnPending: flag('--fail-on-pending', 'exit 1 when any tag is still pending (a dry-run in CI that must find nothing to do)'),
   concurrency: integer('--concurrency <n>', 'images processed at once', 64, 8),

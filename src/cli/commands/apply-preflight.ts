@@ -5,8 +5,10 @@
 import type { TagEntry } from '../../config/index.js';
 import { selectTargets, splitNames } from '../../retag/index.js';
 import { refuseEmptyFileNames } from '../argv-guards.js';
+import type { LogFormat } from '../choices.js';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
+import { resolveLogFormat } from '../log-format.js';
 import { checkRegistryFlags, type CheckedRegistryFlags } from '../registry-session.js';
 import type { ApplyFlags } from './apply-definition.js';
 
@@ -14,6 +16,8 @@ import type { ApplyFlags } from './apply-definition.js';
 export interface CheckedApply extends CheckedRegistryFlags {
   dryRun: boolean;
   repush: string[];
+  /** --log-format, else $RETAG_LOG_FORMAT, else human */
+  logFormat: LogFormat;
 }
 
 /** The checks on argv, the environment and the files flags name; reads --password-stdin last. */
@@ -23,8 +27,12 @@ export async function checkApplyFlags(files: string[], flags: ApplyFlags, contex
   if (flags.repush !== undefined && repush.length < flags.repush.length) {
     throw new UsageError('--repush was given without an image name; give --repush NAME[,NAME...]');
   }
+  if (files.includes('-') && flags.passwordStdin) {
+    throw new UsageError('the tag file - and --password-stdin both read standard input; give the tag file by path');
+  }
+  const logFormat = resolveLogFormat(flags.logFormat, context.env);
   const registry = await checkRegistryFlags(flags, context, 'apply');
-  return { dryRun: flags.dryRun === true || flags.dryrun === true, repush, ...registry };
+  return { dryRun: flags.dryRun === true || flags.dryrun === true, repush, logFormat, ...registry };
 }
 
 /**
@@ -39,7 +47,7 @@ export function checkSelection(entries: TagEntry[], files: string[], flags: Appl
     const scope = repushUnmatched.length > 0 && (flags.only ?? []).length > 0 ? ' (--repush names images among those --only selects)' : '';
     throw new UsageError(
       `${unmatched.join(', ')} matched no image in ${files.join(', ')}${scope}; ` +
-        'give a name as written in the tag file (`*` matches any characters) or its last path component',
+        'give the name as written in the tag file, without its registry host, or its last path component (`*` matches any characters)',
     );
   }
   return only.selected;

@@ -1,13 +1,16 @@
 // `retag apply [--dry-run] FILE...`: validate every file first (exit 2 and no request when any
 // is invalid), then retag every image against its registry and report each one.
 
-import { loadTagFiles } from '../../config/index.js';
-import { hasPending, matchesPattern, runRetag, runSucceeded, type ImageResult, type RetagTarget } from '../../retag/index.js';
+import { loadTagFiles, type LoadedTagFiles } from '../../config/index.js';
+import { hasPending, matchesPattern, runRetag, runSucceeded, type ImageResult, type RetagTarget, type RunResult } from '../../retag/index.js';
 import type { CommandContext } from '../context.js';
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import type { CommandIo } from '../io.js';
 import { createLogger } from '../logger.js';
+import { ProgressReporter } from '../progress.js';
 import { cliCredentials, openCliSession } from '../registry-session.js';
-import { renderProblemsText, renderValidationJson, renderValidationMarkdown, renderRunJson, renderRunMarkdown, renderRunText, type OutputFormat } from '../render.js';
+import { renderApplyProblemsJson, renderProblemsMarkdown, renderProblemsText, renderRunJson, renderRunMarkdown, renderRunText, runTitle } from '../render.js';
+import { readStdinBytes } from '../stdin.js';
 import type { ApplyFlags } from './apply-definition.js';
 import { checkApplyFlags, checkSelection } from './apply-preflight.js';
 
@@ -17,42 +20,49 @@ export interface ApplyInput {
   context: CommandContext;
 }
 
-/** A progress line on stderr for long runs on a terminal; nothing otherwise. */
-const PROGRESS_MIN_IMAGES = 20;
-const CLEAR_LINE = '\r\x1b[2K';
+/** TEST-ONLY: RETAG_HEARTBEAT_MS shortens the heartbeat's interval (progress.ts) so a test sees it. */
+function heartbeatMs(env: NodeJS.ProcessEnv): number | undefined {
+  const value = Number(env.RETAG_HEARTBEAT_MS);
+  return Number.isInteger(value) && value >= 1 ? value : undefined;
+}
 
-function render(format: OutputFormat, run: Parameters<typeof renderRunText>[0], colour: boolean): string {
-  if (format === 'json') return renderRunJson(run);
-  if (format === 'markdown') return renderRunMarkdown(run);
-  return renderRunText(run, { colour });
+function render(run: RunResult, flags: ApplyFlags, colour: boolean): string {
+  const changesOnly = flags.changes === true;
+  if (flags.output === 'json') return renderRunJson(run);
+  if (flags.output === 'markdown') return renderRunMarkdown(run, { changesOnly });
+  return renderRunText(run, { colour, changesOnly });
+}
+
+/** Invalid tag files: the problems on stderr, and apply's report with them for a job that reads it. */
+function reportProblems(loaded: LoadedTagFiles, flags: ApplyFlags, dryRun: boolean, io: CommandIo): number {
+  io.stderr.write(renderProblemsText(loaded.problems));
+  if (flags.output === 'json') io.stdout.write(renderApplyProblemsJson(loaded, dryRun));
+  if (flags.output === 'markdown') io.stdout.write(`${[runTitle(dryRun), '', ...renderProblemsMarkdown(loaded.problems)].join('\n')}\n`);
+  return EXIT_USAGE;
 }
 
 export async function applyCommand({ files, flags, context }: ApplyInput): Promise<number> {
   const { env, io } = context;
   const checked = await checkApplyFlags(files, flags, context);
-  const loaded = await loadTagFiles(files, { cwd: context.cwd, requireDigest: flags.requireDigest === true });
-  if (loaded.problems.length > 0) {
-    io.stderr.write(renderProblemsText(loaded.problems));
-    // A job that reads the report (`> result.json`, `>> $GITHUB_STEP_SUMMARY`) gets the problems too.
-    if (flags.output === 'json') io.stdout.write(renderValidationJson(loaded));
-    if (flags.output === 'markdown') io.stdout.write(renderValidationMarkdown(loaded));
-    return EXIT_USAGE;
-  }
+  const { dryRun, repush } = checked;
+  const loaded = await loadTagFiles(files, { cwd: context.cwd, requireDigest: flags.requireDigest === true, stdin: () => readStdinBytes(context.stdin) });
+  if (loaded.problems.length > 0) return reportProblems(loaded, flags, dryRun, io);
   const targets = checkSelection(loaded.entries, files, flags, checked);
   const credentials = await cliCredentials(targets, flags, checked, context);
-  const progress = io.stderr.isTTY === true && targets.length > PROGRESS_MIN_IMAGES;
-  const logFormat = flags.logFormat ?? (context.logDestination === undefined && io.stderr.isTTY ? 'pretty' : 'json');
-  // With a progress line on the terminal, each log line first clears it (the next result redraws it).
-  const logDestination = context.logDestination ?? (progress ? { write: (line: string) => io.stderr.write(`${CLEAR_LINE}${line}`) } : undefined);
-  const logger = createLogger(flags.logLevel, logDestination, logFormat);
+  const progress = new ProgressReporter(io.stderr, targets.length, heartbeatMs(env));
+  const logger = createLogger({
+    level: flags.logLevel,
+    format: checked.logFormat,
+    colour: io.stderr.isTTY === true && !env.NO_COLOR,
+    destination: context.logDestination ?? progress.logDestination(),
+  });
   const session = openCliSession(flags, checked, context, credentials, logger);
-  let done = 0;
-  const { dryRun, repush } = checked;
   logger.info(
     // startupMs: since the process started (node, modules, tag files), for the benchmark
     { images: targets.length, dryRun, concurrency: flags.concurrency, startupMs: Math.round(performance.now()) },
     'retag run starting',
   );
+  progress.start(logger);
   try {
     const run = await runRetag(targets, session.client, {
       dryRun,
@@ -62,11 +72,10 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
       repush: (target: RetagTarget) => repush.some((pattern) => matchesPattern(target.name, pattern)),
       onResult: (result: ImageResult) => {
         logger.info({ image: `${result.target.name}:${result.target.tag}`, status: result.status }, 'image done');
-        done += 1;
-        if (progress) io.stderr.write(`${CLEAR_LINE}retag: ${done}/${targets.length} images`);
+        progress.finished(result);
       },
     });
-    if (progress) io.stderr.write(CLEAR_LINE);
+    progress.stop();
     logger.info(
       {
         ...session.stats(),
@@ -75,7 +84,7 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
       'retag run finished',
     );
     const colour = io.stdout.isTTY === true && !env.NO_COLOR;
-    io.stdout.write(render(flags.output, run, colour));
+    io.stdout.write(render(run, flags, colour));
     if (!runSucceeded(run)) return EXIT_IMAGES_FAILED;
     if (flags.failOnPending && hasPending(run)) {
       io.stderr.write(`retag: ${run.summary.pending} tag${run.summary.pending === 1 ? ' is' : 's are'} still pending (--fail-on-pending)\n`);
@@ -83,6 +92,7 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
     }
     return EXIT_OK;
   } finally {
+    progress.stop();
     await session.close();
   }
 }

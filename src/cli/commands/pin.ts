@@ -7,6 +7,7 @@ import { pinFiles, type PinMode, type SourceAnswer } from '../../pin/pin-files.j
 import { refuseEmptyFileNames } from '../argv-guards.js';
 import type { CommandContext } from '../context.js';
 import { EXIT_IMAGES_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../exit-codes.js';
+import { resolveLogFormat } from '../log-format.js';
 import { createLogger } from '../logger.js';
 import { checkRegistryFlags, cliCredentials, openCliSession } from '../registry-session.js';
 import { renderProblemsText } from '../render.js';
@@ -29,8 +30,12 @@ export async function pinCommand({ files, flags, context }: PinInput): Promise<n
   refuseEmptyFileNames(files);
   const mode = modeOf(flags);
   const checked = await checkRegistryFlags(flags, context, 'pin');
-  const logFormat = flags.logFormat ?? (context.logDestination === undefined && io.stderr.isTTY ? 'pretty' : 'json');
-  const logger = createLogger(flags.logLevel, context.logDestination, logFormat);
+  const logger = createLogger({
+    level: flags.logLevel,
+    format: resolveLogFormat(flags.logFormat, context.env),
+    colour: io.stderr.isTTY === true && !context.env.NO_COLOR,
+    destination: context.logDestination,
+  });
   let session: RegistrySession | undefined;
   try {
     const ref = (entry: ImageEntry) => ({ registry: entry.registry, repository: entry.repository });

@@ -3,6 +3,7 @@
 import { loadTagFiles } from '../../config/index.js';
 import { refuseEmptyFileNames } from '../argv-guards.js';
 import type { CommandContext } from '../context.js';
+import { readStdinBytes } from '../stdin.js';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { renderProblemsText, renderValidationJson, renderValidationMarkdown, renderValidationText } from '../render.js';
 import type { ValidateFlags } from './validate-definition.js';
@@ -16,18 +17,12 @@ export interface ValidateInput {
 export async function validateCommand({ files, flags, context }: ValidateInput): Promise<number> {
   refuseEmptyFileNames(files);
   const { io } = context;
-  const loaded = await loadTagFiles(files, { cwd: context.cwd, requireDigest: flags.requireDigest === true });
+  const loaded = await loadTagFiles(files, { cwd: context.cwd, requireDigest: flags.requireDigest === true, stdin: () => readStdinBytes(context.stdin) });
   const failed = loaded.problems.length > 0;
-  if (flags.output === 'json') {
-    io.stdout.write(renderValidationJson(loaded));
-  } else if (flags.output === 'markdown') {
-    // problems go in the table too: the markdown is what a reviewer reads
-    io.stdout.write(renderValidationMarkdown(loaded));
-    if (failed) io.stderr.write(renderProblemsText(loaded.problems));
-  } else if (!failed) {
-    io.stdout.write(renderValidationText(loaded));
-  } else {
-    io.stderr.write(renderProblemsText(loaded.problems));
-  }
+  // Problems go to stderr in every format; JSON and markdown carry them in the report too.
+  if (failed) io.stderr.write(renderProblemsText(loaded.problems));
+  if (flags.output === 'json') io.stdout.write(renderValidationJson(loaded));
+  else if (flags.output === 'markdown') io.stdout.write(renderValidationMarkdown(loaded));
+  else if (!failed) io.stdout.write(renderValidationText(loaded));
   return failed ? EXIT_USAGE : EXIT_OK;
 }

@@ -71,7 +71,7 @@ describe('renderRunText: one error shared by several images', () => {
       runOf([image('r.example/a', 'failed', { error: refused }), image('r.example/b', 'failed', { error: refused }), image('r.example/c', 'failed', { error: 'GET answered 500' })]),
     );
     expect(text.split(refused)).toHaveLength(2); // once
-    expect(text).toContain(`2 images failed with: ${refused}\n`);
+    expect(text).toContain(`[1] 2 images: ${refused}\n`); // issue 13: numbered, the rows point at it
     expect(text).toMatch(/r\.example\/c:v1 +<- build-1 +-\n {4}GET answered 500\n/);
   });
 });
@@ -101,5 +101,37 @@ describe('prettyLine (human logs)', () => {
     ['not json\n', 'not json\n'],
   ])('%s', (line, expected) => {
     expect(prettyLine(line)).toBe(expected);
+  });
+});
+
+describe('grouped notes, unstarted images and --changes', () => {
+  const down = 'registry 127.0.0.1:9 unreachable: connect ECONNREFUSED';
+  const interrupted: RunResult = {
+    ...runOf([
+      image('r/a', 'failed', { error: down }),
+      image('r/b', 'failed', { error: down }),
+      image('r/c', 'exists', { digest: A }),
+      image('r/d', 'failed', { error: 'only mine' }),
+      image('r/e', 'not-started'),
+      image('r/f', 'not-started'),
+    ]),
+    interrupted: true,
+  };
+
+  it('text: a shared note once, numbered; the unstarted images as one line; notStarted in the summary', () => {
+    const text = renderRunText(interrupted);
+    expect(text.match(new RegExp(down, 'g'))).toHaveLength(1);
+    expect(text).toMatch(/^failed {2}r\/a:v1 {2}<- build-1 {2}- {2}\[1\]$/m);
+    expect(text).toMatch(/^ {4}only mine$/m);
+    expect(text).toContain(`\n[1] 2 images: ${down}\n2 images not started; rerun to finish\n`);
+    expect(text).not.toMatch(/r\/e/);
+    expect(text.trimEnd().split('\n').at(-1)).toBe('6 images: 0 created, 1 exists, 0 conflict, 0 missing source, 3 failed, 2 not started (interrupted: rerun to finish)');
+  });
+
+  it('markdown: "see [1]" in the rows, the note and the unstarted line after the table; --changes hides exists', () => {
+    const markdown = renderRunMarkdown(interrupted, { changesOnly: true });
+    expect(markdown).toContain('| **failed** | `r/a` | `v1` | `build-1` | `-` | see [1] |');
+    expect(markdown).toContain(`- [1] 2 images: ${down}\n- 2 images not started; rerun to finish\n- 1 image already tagged (exists), not listed (--changes)\n`);
+    expect(markdown).not.toContain('`r/c`');
   });
 });

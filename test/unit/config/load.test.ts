@@ -114,7 +114,7 @@ describe('loadTagFiles', () => {
     await write('sub/rel.yaml', `images:\n${ENTRY('a', 's', 'bad tag')}`);
     const loaded = await loadTagFiles(['sub/../sub/rel.yaml', join(dir, 'sub/rel.yaml')], { cwd: dir });
     // The same file given twice is read once.
-    expect(loaded.files).toEqual([{ file: 'sub/../sub/rel.yaml', entries: 0 }]);
+    expect(loaded.files).toEqual([{ file: 'sub/../sub/rel.yaml', entries: 1 }]);
     expect(loaded.problems.map(formatProblem)).toEqual([
       `sub/../sub/rel.yaml:4: images[0].tag (a): tag "bad tag" is not a valid tag; use letters, digits, '_', '.', '-' (max 128)`,
     ]);
@@ -130,7 +130,7 @@ describe('loadTagFiles', () => {
       [dir, undefined],
     ]);
     expect(loaded.entries.map((e) => e.name)).toEqual(['b']);
-    expect(loaded.files.map((f) => f.entries)).toEqual([0, 0, 1, 0]);
+    expect(loaded.files.map((f) => f.entries)).toEqual([0, 1, 1, 0]); // entries as written, valid or not
   });
 
   it('returns nothing for no paths', async () => {

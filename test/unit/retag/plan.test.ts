@@ -34,7 +34,7 @@ describe('summarise and runSucceeded', () => {
   });
   it('counts every status', () => {
     const statuses: ImageStatus[] = ['created', 'created', 'updated', 'pending', 'exists', 'conflict', 'missing-source', 'failed'];
-    expect(summarise(statuses.map(result))).toEqual({ created: 2, updated: 1, pending: 1, exists: 1, conflict: 1, missingSource: 1, failed: 1 });
+    expect(summarise(statuses.map(result))).toEqual({ created: 2, updated: 1, pending: 1, exists: 1, conflict: 1, missingSource: 1, failed: 1, notStarted: 0 });
   });
   it.each([
     [['created', 'pending', 'exists'], true],

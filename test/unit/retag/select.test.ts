@@ -21,6 +21,15 @@ describe('matchesPattern', () => {
     ['docker.io/starlingx/stx.snmp', 'docker.io/starlingx/stx.snmp', true],
     ['registry.local:5000/a/b', 'registry.local:5000/*', true],
     ['docker.io/starlingx/a', '', false],
+    // without the registry host (issue 13: `team/*` and `svc-0*` matched nothing)
+    ['registry.lab:5000/team/svc-01', 'team/*', true],
+    ['registry.lab:5000/team/svc-01', 'svc-0*', true],
+    ['localhost/team/svc-01', 'team/svc-01', true],
+    ['docker.io/starlingx/k8s-cni-sriov', 'starlingx/k8s-*', true],
+    ['starlingx/k8s-cni-sriov', 'starlingx/*', true], // no host to remove
+    ['starlingx/k8s-cni-sriov', 'k8s-cni-sriov', true],
+    ['registry.lab:5000/team/svc-01', 'lab:5000/*', false], // a whole spelling, not a piece of one
+    ['registry.lab:5000/team/svc-01', 'team', false],
   ])('%s ~ %s -> %s', (name, pattern, expected) => {
     expect(matchesPattern(name, pattern)).toBe(expected);
   });
