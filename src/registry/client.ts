@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Access, Authenticator } from './auth/index.js';
 import { RegistryError, redactUrl, schema1Refusal } from './errors.js';
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, SUPPORTED_MANIFEST_TYPES, bareMediaType, isSchema1 } from './media-types.js';
-import { apiHost, type ImageReference } from './reference.js';
+import { apiHost, type ImageReference } from '../image-name/index.js';
 import { allowsPlainHttp } from './tls-policy.js';
 import { retrySuffix, type HttpMethod, type HttpResponse, type Transport } from './transport.js';
 import { ErrorBodySchema, ManifestProbeSchema } from './wire-schemas.js';
@@ -74,6 +74,20 @@ export class RegistryClient {
       byRegistry.set(ref.registry, repositories);
     }
     for (const [registry, repositories] of byRegistry) this.auth.plan(registry, repositories, access);
+  }
+
+  /** What the token for a repository grants (its JWT `access` claim); undefined when that cannot be known. */
+  grantedActions(ref: ImageReference, access: Access, signal?: AbortSignal): Promise<string[] | undefined> {
+    return this.auth.grantedActions(ref.registry, ref.repository, access, signal);
+  }
+
+  /** Who requests to a repository go as, for messages: the account and where it was found, or where none was. */
+  async speaksAs(ref: ImageReference): Promise<string> {
+    const lookup = await this.auth.credentialsFor(ref.registry, ref.repository);
+    const credential = lookup.credential;
+    if (credential === undefined) return `anonymous access (${this.auth.missingCredentials(ref.registry, lookup).message})`;
+    const user = credential.username;
+    return `${user === undefined ? 'the credentials' : `account ${user}`} from ${lookup.source ?? 'the configured store'}`;
   }
 
   /** The digest a tag points at, or not found. Only a 404 means "not found"; everything else throws. */

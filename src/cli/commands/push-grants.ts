@@ -19,15 +19,6 @@ export interface GrantVerdict {
 
 const repositoryKey = (target: Pick<RetagTarget, 'registry' | 'repository'>) => `${target.registry}/${target.repository}`;
 
-async function accountOf(session: RegistrySession, registry: string, repository: string): Promise<string> {
-  const lookup = await session.authenticator.credentialsFor(registry, repository);
-  const credential = lookup.credential;
-  // the same words as a refused anonymous request: where credentials were looked for
-  if (credential === undefined) return `anonymous access (${session.authenticator.missingCredentials(registry, lookup).message})`;
-  const user = credential.username;
-  return `${user === undefined ? 'the credentials' : `account ${user}`} from ${lookup.source ?? 'the configured store'}`;
-}
-
 /**
  * Each repository of the run at most once: the verdicts of those whose token lacks push, by
  * `registry/repository`. A token that cannot be had is no verdict: the run reports that refusal.
@@ -48,7 +39,7 @@ export async function checkPushGrants(session: RegistrySession, targets: readonl
     }
     let granted: string[] | undefined;
     try {
-      granted = await session.authenticator.grantedActions(target.registry, target.repository, 'pull,push', signal);
+      granted = await session.client.grantedActions(target, 'pull,push', signal);
     } catch (error) {
       // No answer at all (network, timeout, proxy): asking again per repository or once more in
       // the run would only repeat the wait. Other refusals are left to the run to report.
@@ -61,7 +52,7 @@ export async function checkPushGrants(session: RegistrySession, targets: readonl
     }
     if (granted === undefined || granted.includes('push') || granted.includes('*')) continue;
     const noPull = !granted.includes('pull');
-    const account = await accountOf(session, target.registry, target.repository);
+    const account = await session.client.speaksAs(target);
     const what = granted.length === 0 ? 'no access' : `only ${granted.join(',')}`;
     verdicts.set(key, {
       noPull,
