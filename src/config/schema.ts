@@ -16,8 +16,8 @@
 // its own, so one bad entry neither hides the problems of the others nor keeps the valid ones
 // out of the cross-file duplicate check.
 import { z } from 'zod';
-import { parseImageName, ReferenceError } from '../registry/reference.js';
-import { srcDigestProblem, srcRefProblem, tagProblem } from './rules.js';
+import { parseImageName, ImageNameError } from '../image-name/index.js';
+import { srcDigestProblem, srcRefProblem, tagProblem } from './field-checks.js';
 
 export const ENTRY_KEYS = ['name', 'src_build_tag', 'src_digest', 'src_ref', 'tag'] as const;
 export const DOCUMENT_KEYS = ['images'] as const;
@@ -62,7 +62,7 @@ export const TagEntrySchema = z
           try {
             return { name, ...parseImageName(name) };
           } catch (error) {
-            if (!(error instanceof ReferenceError)) throw error;
+            if (!(error instanceof ImageNameError)) throw error;
             ctx.issues.push({ code: 'custom', message: error.message, input: name });
             return z.NEVER;
           }

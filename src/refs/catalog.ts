@@ -2,7 +2,7 @@
 // build tags, and the namespaces the tag files manage (an image there that no tag file lists is
 // `unmanaged`). Pure: built once per run from the loader's entries.
 import type { TagEntry } from '../config/index.js';
-import { canonicalName, DOCKER_HUB } from '../registry/reference.js';
+import { canonicalName, DOCKER_HUB } from '../image-name/index.js';
 
 export interface ManagedImage {
   /** `docker.io/starlingx/x`: the tag file's name, normalised */

@@ -4,7 +4,7 @@
 // (`registry.local:9001/docker.io/starlingx/x`) and a templated registry (`{{ url }}/starlingx/x`).
 // Matching is always on the whole normalised name: `ghcr.io/dexidp/dex` is not
 // `docker.io/starlingx/dex`, whatever their last components. Pure.
-import { canonicalName, DOCKER_HUB, parseImageName, ReferenceError, type ImageReference } from '../registry/reference.js';
+import { canonicalName, DOCKER_HUB, parseImageName, ImageNameError, type ImageReference } from '../image-name/index.js';
 import type { Catalog, ManagedImage } from './catalog.js';
 
 /** How the name was written: the full name, a short form, a mirror path or a templated registry. */
@@ -18,7 +18,7 @@ function parse(name: string): ImageReference | undefined {
   try {
     return parseImageName(name);
   } catch (error) {
-    if (error instanceof ReferenceError) return undefined;
+    if (error instanceof ImageNameError) return undefined;
     throw error;
   }
 }

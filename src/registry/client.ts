@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Access, Authenticator } from './auth/index.js';
 import { RegistryError, redactUrl, schema1Refusal } from './errors.js';
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, SUPPORTED_MANIFEST_TYPES, bareMediaType, isSchema1 } from './media-types.js';
-import { apiHost, type ImageReference } from './reference.js';
+import { apiHost, type ImageReference } from '../image-name/index.js';
 import { allowsPlainHttp } from './tls-policy.js';
 import { retrySuffix, type HttpMethod, type HttpResponse, type Transport } from './transport.js';
 import { ErrorBodySchema, ManifestProbeSchema } from './wire-schemas.js';

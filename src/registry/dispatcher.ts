@@ -21,6 +21,7 @@ import { rootCertificates, type ConnectionOptions } from 'node:tls';
 import type { Dispatcher, Pool, buildConnector } from 'undici';
 import { clientCertificate, DEFAULT_CERTS_DIR, hostCas } from './certs-d.js';
 import { certificateProblem, ConnectionProblem, duration, errorCode, isCertificateFailure, isTimeout, proxyRefusal } from './connection-problem.js';
+import { isHttpUrl } from '../shared/http-url.js';
 import { undici } from './undici-parts.js';
 
 export { DEFAULT_CERTS_DIR, hostCas } from './certs-d.js';
@@ -88,13 +89,7 @@ export function proxyProblem(env: NodeJS.ProcessEnv): string | undefined {
   for (const name of PROXY_VARIABLES) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    let url: URL | undefined;
-    try {
-      url = new URL(value);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    if (!isHttpUrl(value)) {
       return `${name} is set to something that is not a proxy URL; give http://host:port (or https://)`;
     }
   }

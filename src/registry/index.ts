@@ -7,7 +7,7 @@ import type { CredentialStore } from './credentials.js';
 import { connectionStats, createDispatcher, explainFailure } from './dispatcher.js';
 import type { RetryPolicy } from './retry.js';
 import { TlsPolicy, isInsecureHost, verifiesCertificate, type PolicyLogger } from './tls-policy.js';
-import { createTransport, type RequestLogger, type Transport } from './transport.js';
+import { createTransport, type RequestLogger } from './transport.js';
 
 export interface RegistrySessionOptions {
   credentials: CredentialStore;
@@ -31,10 +31,16 @@ export interface RegistrySessionOptions {
   retry?: Partial<RetryPolicy>;
 }
 
+/** What a run sent, for the log line that ends it and the benchmark. */
+export interface SessionStats {
+  requests: number;
+  byMethod: Record<string, number>;
+  tokenFetches: number;
+}
+
 export interface RegistrySession {
   client: RegistryClient;
-  authenticator: Authenticator;
-  transport: Transport;
+  stats(): SessionStats;
   close(): Promise<void>;
 }
 
@@ -81,7 +87,11 @@ export function openRegistrySession(options: RegistrySessionOptions): RegistrySe
     options.logger?.debug({ requests: transport.stats.requests, ...connectionStats(dispatcher) }, 'connections used');
     await transport.close();
   };
-  return { client, authenticator, transport, close };
+  return {
+    client,
+    stats: () => ({ requests: transport.stats.requests, byMethod: { ...transport.stats.byMethod }, tokenFetches: authenticator.tokenFetches }),
+    close,
+  };
 }
 
 export { RegistryClient, digestOf, type Manifest, type ManifestHead } from './client.js';
@@ -91,5 +101,5 @@ export { Secret } from './secret.js';
 export * from './credentials.js';
 export { DEFAULT_CERTS_DIR, proxyProblem } from './dispatcher.js';
 export { connectionStats, type ConnectionStats } from './dispatcher.js';
-export * from './reference.js';
+export * from '../image-name/index.js';
 export type { Access } from './auth/index.js';

@@ -6,12 +6,12 @@
 // per-request record of attempts for the error message, and cannot be woken by an AbortSignal
 // while it sleeps. The interceptor's `retry` option is the documented hook for exactly this, so
 // the interceptor still does the re-dispatch, the body replay and the response plumbing.
-// One case the interceptor cannot retry is wrapped in transport.ts: an answer that breaks off
-// mid-body (undici resumes with Range, registries answer 200 with the whole manifest, undici
-// refuses to splice); transport.ts sends such a request afresh under this same policy.
+// One case the interceptor cannot retry: an answer that breaks off mid-body (undici resumes with
+// Range, registries answer 200 with the whole manifest, undici refuses to splice). resendAfresh()
+// below sends such a request again, under this same policy and attempt count: one engine.
 // See node_modules/undici/lib/handler/retry-handler.js and undici's docs/api/RetryHandler.md.
 
-import type { HttpMethod } from './transport.js';
+import type { HttpMethod } from './http-types.js';
 
 export interface RetryPolicy {
   /** sends in all, the first included */
@@ -154,4 +154,46 @@ export function retryDecider(
     }, wait);
     signal?.addEventListener('abort', onAbort, { once: true });
   };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Runs `attempt` and, when it fails in a way `codeOf` names (a network code; undefined: not for
+ * this loop), runs it again after the policy's delay, counting in the same `trace` as undici's
+ * interceptor does; the last failure is thrown as it was.
+ */
+export async function resendAfresh<T>(
+  policy: RetryPolicy,
+  trace: RetryTrace,
+  method: HttpMethod,
+  signal: AbortSignal | undefined,
+  attempt: () => Promise<T>,
+  codeOf: (error: unknown) => string | undefined,
+  onRetry?: (info: { attempt: number; waitMs: number; reason: string }) => void,
+): Promise<T> {
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const code = codeOf(error);
+      const wait = code === undefined || signal?.aborted ? undefined : nextDelay(policy, trace, { method, code });
+      if (wait === undefined) throw error;
+      onRetry?.({ attempt: trace.attempts + 1, waitMs: wait, reason: 'answer broke off' });
+      await sleep(wait, signal);
+      if (signal?.aborted) throw error;
+      trace.attempts += 1;
+      trace.waitedMs += wait;
+    }
+  }
 }

@@ -10,7 +10,7 @@
 import type { Dispatcher } from 'undici';
 import { isCertificateFailure } from './connection-problem.js';
 import { describeNetworkError } from './errors.js';
-import { apiHost, hostnameOf, isLoopbackHost } from './reference.js';
+import { apiHost, hostnameOf, isLoopbackHost } from '../image-name/index.js';
 
 export interface TlsRules {
   /** `host` or `host:port` entries of --insecure-registry */

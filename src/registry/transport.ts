@@ -7,43 +7,10 @@ import type { Dispatcher } from 'undici';
 import { undici } from './undici-parts.js';
 import { createDispatcher } from './dispatcher.js';
 import { RegistryError, describeNetworkError, redactUrl } from './errors.js';
-import { RETRY_POLICY, backoffMs, retryDecider, type RetryPolicy, type RetryTrace } from './retry.js';
+import type { HttpRequest, HttpResponse, RequestLogger, Transport, TransportStats } from './http-types.js';
+import { RETRY_POLICY, resendAfresh, retryDecider, type RetryPolicy, type RetryTrace } from './retry.js';
 
-export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST';
-
-export interface HttpRequest {
-  method: HttpMethod;
-  url: string;
-  headers?: Record<string, string>;
-  body?: Buffer | string;
-  /** a larger body is a BAD_RESPONSE, not a crash or an out-of-memory */
-  maxBodyBytes?: number;
-  /** which registry this is for, in error messages */
-  registry: string;
-  signal?: AbortSignal;
-  /**
-   * false: a redirect is returned as is, not followed. Token requests carry a secret in the body
-   * (an identity token) that undici's redirect handler would replay to another host on a 307/308.
-   */
-  followRedirects?: boolean;
-}
-
-export interface HttpResponse {
-  status: number;
-  headers: Record<string, string | undefined>;
-  body: Buffer;
-  /** how many times the request was sent (1 when it was not retried) */
-  attempts: number;
-  /** why the retries stopped before the policy's last attempt, when they did (a long Retry-After) */
-  retryNote?: string;
-}
-
-/** What the transport tells the logger: method, redacted URL, status, milliseconds. */
-export interface RequestLogger {
-  debug(fields: Record<string, unknown>, message: string): void;
-  /** retries: a run that waits on a 429 or a flaky registry says so at the default level */
-  warn(fields: Record<string, unknown>, message: string): void;
-}
+export type { HttpMethod, HttpRequest, HttpResponse, RequestLogger, Transport, TransportStats } from './http-types.js';
 
 export interface TransportOptions {
   /** connections per origin: the run's concurrency, so no image waits for a socket */
@@ -57,17 +24,6 @@ export interface TransportOptions {
   retry?: Partial<RetryPolicy>;
   /** a failure with what the connection layer knows of it (dispatcher.ts explainFailure) */
   explainError?: (error: unknown, url: string) => unknown;
-}
-
-export interface TransportStats {
-  requests: number;
-  byMethod: Record<string, number>;
-}
-
-export interface Transport {
-  send(request: HttpRequest): Promise<HttpResponse>;
-  readonly stats: TransportStats;
-  close(): Promise<void>;
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -105,6 +61,17 @@ async function readCapped(body: Dispatcher.ResponseData['body'], limit: number, 
   return Buffer.concat(chunks);
 }
 
+/**
+ * The network code of a broken body, for the retry policy; undefined for any other failure.
+ * undici's refusal to resume one (UND_ERR_REQ_RETRY) is a broken connection as far as retag goes.
+ */
+function brokenBodyCode(error: unknown): string | undefined {
+  if (!(error instanceof BrokenBody)) return undefined;
+  const cause = error.cause as { code?: string; cause?: { code?: string } };
+  const code = cause.code ?? cause.cause?.code ?? '';
+  return code === 'UND_ERR_REQ_RETRY' ? 'ECONNRESET' : code;
+}
+
 /** A failure while reading an answer's body (after its status and headers came). */
 class BrokenBody extends Error {
   override readonly cause: unknown;
@@ -112,28 +79,6 @@ class BrokenBody extends Error {
     super('the answer broke off');
     this.cause = cause;
   }
-}
-
-/** The wait before sending again after a broken body, or undefined when the policy says stop. */
-function brokenBodyDelay(policy: RetryPolicy, trace: RetryTrace, request: HttpRequest, cause: unknown): number | undefined {
-  const err = cause as { code?: string; cause?: { code?: string } };
-  const code = err.code ?? err.cause?.code ?? '';
-  const retryable = code === 'UND_ERR_REQ_RETRY' || policy.errorCodes.includes(code);
-  if (!retryable || request.signal?.aborted || !policy.methods.includes(request.method) || trace.attempts >= policy.maxAttempts) return undefined;
-  const wait = backoffMs(policy, trace.attempts);
-  return trace.waitedMs + wait > policy.maxTotalDelayMs ? undefined : wait;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** The last answer of a request whose retries ran out on a status (see createTransport). */
@@ -214,24 +159,13 @@ export function createTransport(options: TransportOptions = {}): Transport {
     };
 
     try {
-      for (;;) {
-        try {
-          return await attempt();
-        } catch (error) {
-          // An answer that broke off mid-body: undici's retry handler resumes it with a Range
-          // request, which registries answer with the whole manifest again (200, not 206); undici
-          // then refuses to splice (UND_ERR_REQ_RETRY). The one retry undici cannot do, done here:
-          // send the request afresh, within the same policy and attempt count.
-          const wait = error instanceof BrokenBody ? brokenBodyDelay(policy, trace, request, error.cause) : undefined;
-          if (wait === undefined) throw error instanceof BrokenBody ? error.cause : error;
-          onRetry({ attempt: trace.attempts + 1, waitMs: wait, reason: 'answer broke off' });
-          await sleep(wait, request.signal);
-          if (request.signal?.aborted) throw (error as BrokenBody).cause;
-          trace.attempts += 1;
-          trace.waitedMs += wait;
-        }
-      }
-    } catch (error) {
+      // An answer that broke off mid-body: undici's retry handler resumes it with a Range request,
+      // which registries answer with the whole manifest again (200, not 206); undici then refuses
+      // to splice (UND_ERR_REQ_RETRY). The one retry undici cannot do is done by retry.ts: the
+      // request sent afresh, within the same policy and attempt count.
+      return await resendAfresh(policy, trace, request.method, request.signal, attempt, brokenBodyCode, onRetry);
+    } catch (thrown) {
+      const error = thrown instanceof BrokenBody ? thrown.cause : thrown;
       if (error instanceof RegistryError) throw error;
       const exhausted = asExhaustedAnswer(error, policy);
       if (exhausted) {

@@ -3,7 +3,7 @@
 
 import type { Access } from '../registry/auth/index.js';
 import type { Manifest, ManifestHead } from '../registry/client.js';
-import type { ImageReference } from '../registry/reference.js';
+import type { ImageReference } from '../image-name/index.js';
 import { nextStep, type Answers, type Decision, type PlanOptions, type PlanRequest } from './plan.js';
 import type { ImageResult, RetagTarget } from './types.js';
 

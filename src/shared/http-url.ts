@@ -9,7 +9,7 @@ export function parseHttpUrl(text: string): URL | undefined {
   } catch {
     return undefined;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') return undefined;
   return url;
 }
 

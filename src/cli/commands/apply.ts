@@ -78,9 +78,7 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
     progress.stop();
     logger.info(
       {
-        requests: session.transport.stats.requests,
-        byMethod: session.transport.stats.byMethod,
-        tokenFetches: session.authenticator.tokenFetches,
+        ...session.stats(),
         maxRssKiB: process.resourceUsage().maxRSS, // peak memory, for the benchmark
       },
       'retag run finished',

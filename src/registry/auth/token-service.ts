@@ -5,7 +5,7 @@
 
 import type { CredentialLookup } from '../credentials.js';
 import { RegistryError, redactUrl } from '../errors.js';
-import { isLoopbackHost } from '../reference.js';
+import { isLoopbackHost } from '../../image-name/index.js';
 import type { Secret } from '../secret.js';
 import { retrySuffix, type Transport } from '../transport.js';
 import { JwtAccessClaimsSchema, TokenResponseSchema, type JwtAccess } from '../wire-schemas.js';

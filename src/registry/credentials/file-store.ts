@@ -5,7 +5,7 @@
 // reads `credHelpers` the same way in its own auth.json; `credsStore` is honoured there too.
 
 import { RegistryError } from '../errors.js';
-import { DOCKER_HUB, DOCKER_HUB_AUTH_KEY } from '../reference.js';
+import { DOCKER_HUB, DOCKER_HUB_AUTH_KEY } from '../../image-name/index.js';
 import { AuthFileError, credentialFromEntry, readAuthFile, type AuthFile } from './auth-file.js';
 import { helperCredential } from './credential-helper.js';
 import { helperFor, matchingAuthKeys, normaliseRegistry } from './key-match.js';

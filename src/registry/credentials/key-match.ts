@@ -10,7 +10,7 @@
 // Host names compare without case (DNS); repository paths with case (they are lowercase anyway).
 // Pure: no I/O, table-tested in test/unit/registry/credentials-key-match.test.ts.
 
-import { DOCKER_HUB } from '../reference.js';
+import { DOCKER_HUB } from '../../image-name/index.js';
 
 const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 

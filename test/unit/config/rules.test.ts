@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeEntries, srcRefProblem, tagProblem, type Occurrence } from '../../../src/config/rules.js';
-import { parseImageName } from '../../../src/registry/reference.js';
+import { parseImageName } from '../../../src/image-name/index.js';
 
 describe('tagProblem', () => {
   it.each(['stx.4.0-v2.2', '1.10', 'latest', '_x', 'A-b_c.d', 'a'.repeat(128), 'master-centos-stable-20191203T153530Z.0'])(

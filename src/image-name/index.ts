@@ -1,6 +1,7 @@
-// Image references as the distribution reference grammar defines them:
+// Image names as the distribution reference grammar defines them:
 // https://github.com/distribution/reference/blob/main/reference.go
-// Pure: no I/O. The tag-file schema uses it to validate `name`, the client to find the endpoint.
+// Pure, no I/O, and a leaf: the tag-file schema (config/), the registry client and `retag refs` all
+// import it, and it imports nothing of theirs.
 
 /** The Docker Hub registry as users write it, and where its API really lives. */
 export const DOCKER_HUB = 'docker.io';
@@ -28,8 +29,8 @@ function shown(text: string): string {
   return text.length > 100 ? `${text.slice(0, 100)}...` : text;
 }
 
-export class ReferenceError extends Error {
-  override name = 'ReferenceError';
+export class ImageNameError extends Error {
+  override name = 'ImageNameError';
 }
 
 /** A first component is a registry host when it looks like one (docker's splitDockerDomain). */
@@ -71,33 +72,33 @@ function checkHost(host: string): string | undefined {
 
 /**
  * Parses an image name without tag or digest (`docker.io/starlingx/k8s-cni-sriov`,
- * `ubuntu`, `localhost:5000/team/app`). Throws ReferenceError with a message a user can act on.
+ * `ubuntu`, `localhost:5000/team/app`). Throws ImageNameError with a message a user can act on.
  */
 export function parseImageName(name: string): ImageReference {
-  if (name.length === 0) throw new ReferenceError('image name is empty; give the repository, e.g. docker.io/starlingx/k8s-cni-sriov');
+  if (name.length === 0) throw new ImageNameError('image name is empty; give the repository, e.g. docker.io/starlingx/k8s-cni-sriov');
   if (name.length > MAX_NAME_LENGTH) {
-    throw new ReferenceError(`image name is longer than ${MAX_NAME_LENGTH} characters`);
+    throw new ImageNameError(`image name is longer than ${MAX_NAME_LENGTH} characters`);
   }
   if (name.includes('@')) {
-    throw new ReferenceError(`image name "${shown(name)}" carries a digest; give the name only and put tags in src_build_tag/tag`);
+    throw new ImageNameError(`image name "${shown(name)}" carries a digest; give the name only and put tags in src_build_tag/tag`);
   }
   const parts = name.split('/');
   let registry = DOCKER_HUB;
   const first = parts[0] ?? '';
   if (parts.length > 1 && looksLikeHost(first)) {
     const problem = checkHost(first);
-    if (problem) throw new ReferenceError(problem);
+    if (problem) throw new ImageNameError(problem);
     registry = DOCKER_HUB_ALIASES.has(first) ? DOCKER_HUB : first;
     parts.shift();
   }
   const last = parts[parts.length - 1] ?? '';
   if (last.includes(':')) {
-    throw new ReferenceError(`image name "${shown(name)}" carries a tag; give the name only and put tags in src_build_tag/tag`);
+    throw new ImageNameError(`image name "${shown(name)}" carries a tag; give the name only and put tags in src_build_tag/tag`);
   }
   for (const component of parts) {
     if (!PATH_COMPONENT.test(component)) {
       const hint = component !== component.toLowerCase() ? ' (repository paths must be lowercase)' : '';
-      throw new ReferenceError(
+      throw new ImageNameError(
         `image name "${shown(name)}" has an invalid path component "${shown(component)}"${hint}; ` +
           'components are lowercase letters and digits separated by ".", "_", "__" or "-"',
       );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiHost, canonicalName, isLoopbackHost, isValidTag, parseImageName } from '../../../src/registry/reference.js';
+import { apiHost, canonicalName, isLoopbackHost, isValidTag, parseImageName } from '../../../src/image-name/index.js';
 
 describe('parseImageName', () => {
   it.each([

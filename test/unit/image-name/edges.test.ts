@@ -3,15 +3,15 @@
 // messages, and the loopback decision (which lets credentials go over plain HTTP).
 
 import { describe, expect, it } from 'vitest';
-import { hostnameOf, isLoopbackHost, parseImageName, ReferenceError } from '../../../src/registry/reference.js';
+import { hostnameOf, isLoopbackHost, parseImageName, ImageNameError } from '../../../src/image-name/index.js';
 
 /** The message parseImageName throws for a name (fails the test when it does not throw). */
 function messageFor(name: string): string {
   try {
     parseImageName(name);
   } catch (error) {
-    expect(error).toBeInstanceOf(ReferenceError);
-    expect((error as Error).name).toBe('ReferenceError');
+    expect(error).toBeInstanceOf(ImageNameError);
+    expect((error as Error).name).toBe('ImageNameError');
     return (error as Error).message;
   }
   throw new Error(`${name} was accepted`);
