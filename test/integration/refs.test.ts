@@ -58,7 +58,7 @@ describe('retag refs (binary)', () => {
     const result = await runBinary(['refs', '--tags', 'tags.yaml', '--output', 'json', '.'], { cwd: dir });
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(Object.keys(report)).toEqual(['refs', 'summary', 'skipped']);
+    expect(Object.keys(report)).toEqual(['version', 'schemaVersion', 'command', 'refs', 'summary', 'skipped']); // issue 13: every JSON report says which retag and shape
     expect(report.refs).toEqual([
       { file: './notes.md', line: 1, column: 6, image: 'docker.io/starlingx/dex', tag: 'old', text: 'docker.io/starlingx/dex:old', form: 'inline', status: 'drift', expected: ['stx.4.0-v2.14.0-1'], inComment: true },
       { file: './values.yaml', line: 2, column: 15, image: 'docker.io/starlingx/dex', tag: 'stx.4.0-v2.13.0', text: 'docker.io/starlingx/dex', form: 'split-keys', status: 'drift', expected: ['stx.4.0-v2.14.0-1'], tagLine: 3 },
