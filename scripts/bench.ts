@@ -240,7 +240,7 @@ async function retagPhase(counters: Counters, run: RetagRun, env: NodeJS.Process
 
 async function retagOnce(counters: Counters, run: RetagRun, repetition: number, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<PhaseResult> {
   const runArgs = typeof run.args === 'function' ? run.args(repetition) : run.args;
-  const args = [BIN, 'apply', '--output', 'json', '--log-level', 'info', '--concurrency', String(C), ...runArgs];
+  const args = [BIN, 'apply', '--output', 'json', '--log-level', 'info', '--log-format', 'json', '--concurrency', String(C), ...runArgs];
   const m = await measure(counters, () => exec(process.execPath, args, { env: { ...env, ...run.env }, timeoutMs }));
   const { code, stdout, stderr, timedOut } = m.value;
   let ok = code === 0 && !timedOut;
