@@ -38,9 +38,11 @@ Examples:
   $ HTTPS_PROXY=http://proxy.corp:3128 retag apply --ca-file corp-ca.pem tags.yaml
 
 Statuses: created, updated (moved by --repush), pending (dry-run), exists (same digest, nothing
-  written), conflict (the tag points elsewhere; never overwritten), missing-source, failed.
-Exit codes: 0 all created/updated/pending/exists; 1 any conflict, missing-source or failed
-  (or pending, with --fail-on-pending); 2 usage or tag-file error, or an --only/--repush
+  written), conflict (the tag points elsewhere; never overwritten), missing-source,
+  source-moved (src_build_tag no longer holds the pinned src_digest; nothing written), failed,
+  not-started (interrupted before its turn).
+Exit codes: 0 all created/updated/pending/exists; 1 any conflict, missing-source, source-moved
+  or failed (or pending, with --fail-on-pending); 2 usage or tag-file error, or an --only/--repush
   pattern that matches no image (no registry contacted); 130 interrupted (143 on SIGTERM).
 Credentials: --username/--password-stdin go to one registry only (--registry HOST[:PORT] names
   it when the images are on several). Otherwise the first file with an entry for the image:
