@@ -4,6 +4,7 @@
 // other problems, and repeated entries with and without src_digest.
 import { describe, expect, it } from 'vitest';
 import { parseTagFileText } from '../../../src/config/index.js';
+import { srcDigestProblem, tagProblem } from '../../../src/config/rules.js';
 import { describeValue, TagEntrySchema } from '../../../src/config/schema.js';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
@@ -77,5 +78,23 @@ describe('repeated entries and src_digest', () => {
       `docker.io/library/a:t pins two source digests: ${D1} at f.yaml:2 and ${D2} at f.yaml:6; ` +
         'both entries copy one build, so give them the same src_digest (`retag pin --update FILE` rewrites both)',
     ]);
+  });
+});
+
+describe('field checks: long values are cut in messages, at the limits', () => {
+  it.each<[string, string]>([
+    [`a b${'x'.repeat(125)}`, `tag "a b${'x'.repeat(125)}" is not a valid tag; use letters, digits, '_', '.', '-' (max 128)`],
+    [`${'y'.repeat(40)}${'z'.repeat(89)}`, `tag "${'y'.repeat(40)}..." is 129 characters long; the limit is 128`],
+  ])('tag %#', (value, message) => {
+    expect(tagProblem('tag', value)).toBe(message);
+  });
+
+  const tail = '; give the manifest digest src_build_tag points at (`retag pin FILE` writes it), or remove the line';
+  it.each<[string, string]>([
+    [`sha256:${'a'.repeat(73)}`, `src_digest "sha256:${'a'.repeat(73)}" must be sha256: followed by 64 hex digits (it has 73 characters after the colon)${tail}`],
+    [`sha256:${'a'.repeat(74)}`, `src_digest "sha256:${'a'.repeat(73)}..." must be sha256: followed by 64 hex digits (it has 74 characters after the colon)${tail}`],
+    [`${'m'.repeat(25)}:abc`, `src_digest "${'m'.repeat(25)}:abc" uses algorithm "${'m'.repeat(20)}"; only sha256 and sha512 are used for manifests${tail}`],
+  ])('src_digest %#', (value, message) => {
+    expect(srcDigestProblem(value)).toBe(message);
   });
 });
