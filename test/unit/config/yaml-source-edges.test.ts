@@ -72,6 +72,29 @@ describe('parseYaml: lines after comments and in CR files', () => {
     expect(source.keyLine(image, 'tag')).toBe(3);
   });
 
+  it('a tab before a comment is a blank like a space', () => {
+    const source = parsed('image:\t# the image\n  name: a\n');
+    expect(source.nodeLine((source.documents[0] as { image: object }).image)).toBe(2);
+  });
+
+  it('a commented-out key at the start of a line inside an entry is not its key', () => {
+    const source = parsed('images:\n  - name: a\n# tag: old\n    src_build_tag: s\n    tag: t\n');
+    const [entry] = (source.documents[0] as { images: object[] }).images;
+    expect(source.keyLine(entry!, 'tag')).toBe(5);
+  });
+
+  it('an entry\'s own key is found before a nested key of the same name', () => {
+    const source = parsed('images:\n  - name: a\n    tag:\n      tag: x\n');
+    const [entry] = (source.documents[0] as { images: object[] }).images;
+    expect(source.keyLine(entry!, 'tag')).toBe(3);
+  });
+
+  it('an object that is not from this text has no line', () => {
+    const source = parsed('a: 1\n');
+    expect(source.nodeLine({})).toBeUndefined();
+    expect(source.keyLine({}, 'a')).toBeUndefined();
+  });
+
   it('a mapping does not take a key from the line after it', () => {
     const source = parsed('images:\n  - name: a\n    src_build_tag: s\ntag: x\n');
     const [entry] = (source.documents[0] as { images: object[] }).images;
