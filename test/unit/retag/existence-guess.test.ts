@@ -18,6 +18,8 @@ const MEDIA = 'application/vnd.oci.image.manifest.v1+json';
 interface Repo {
   target?: string;
   source?: string;
+  /** every request for it fails (a registry error) */
+  broken?: boolean;
 }
 
 function target(repository: string, pinned = false): RetagTarget {
@@ -41,6 +43,7 @@ async function rounds(repos: Record<string, Repo>, targets: RetagTarget[], optio
     headManifest(ref, reference): Promise<ManifestHead> {
       record(ref.repository, `HEAD ${reference}`);
       const repo = repos[ref.repository] ?? {};
+      if (repo.broken) return Promise.reject(new Error('registry error'));
       const digest = reference === 'rel' ? repo.target : repo.source;
       return answer(digest === undefined ? { found: false } : { found: true, digest, mediaType: MEDIA });
     },
@@ -100,11 +103,11 @@ describe('unpinned images: the source HEAD rides along once most tags existed', 
   });
 
   it('images that failed are not counted', async () => {
-    const repos = { old: { target: SOURCE, source: SOURCE }, broken: { source: SOURCE }, probe: { source: SOURCE } };
-    const result = await rounds(repos, [target('old'), target('broken'), target('probe')], {
-      pushDenied: (t) => (t.repository === 'broken' ? { message: 'no push', noPull: true } : undefined),
+    const repos = { old: { target: SOURCE, source: SOURCE }, broken: { broken: true }, denied: { source: SOURCE }, probe: { source: SOURCE } };
+    const result = await rounds(repos, [target('old'), target('broken'), target('denied'), target('probe')], {
+      pushDenied: (t) => (t.repository === 'denied' ? { message: 'no push', noPull: true } : undefined),
     });
-    expect(result.statuses).toEqual(['exists', 'failed', 'created']);
+    expect(result.statuses).toEqual(['exists', 'failed', 'failed', 'created']);
     expect(result.rounds.probe).toEqual(RIDING);
   });
 });
