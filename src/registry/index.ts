@@ -5,7 +5,7 @@ import { Authenticator } from './auth/index.js';
 import { RegistryClient } from './client.js';
 import type { CredentialStore } from './credentials.js';
 import { connectionStats, createDispatcher, explainFailure } from './dispatcher.js';
-import type { RetryPolicy } from './retry.js';
+import { RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { TlsPolicy, isInsecureHost, verifiesCertificate, type PolicyLogger } from './tls-policy.js';
 import { createTransport, type RequestLogger } from './transport.js';
 
@@ -66,11 +66,12 @@ export function openRegistrySession(options: RegistrySessionOptions): RegistrySe
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     ...(logger?.info ? { logger: { info: (fields, message) => logger.info?.(fields, message) } } : {}),
   });
+  const retryPolicy: RetryPolicy = { ...RETRY_POLICY, ...options.retry };
   const transport = createTransport({
     requestTimeoutMs: options.requestTimeoutMs,
     logger: options.logger,
     dispatcher,
-    retry: options.retry,
+    retry: retryPolicy,
     explainError: (error, url) => explainFailure(dispatcher, error, url),
   });
   const authenticator = new Authenticator({
@@ -81,7 +82,7 @@ export function openRegistrySession(options: RegistrySessionOptions): RegistrySe
     isInsecure: (host) => isInsecureHost(host, insecure),
     scopesPerRequest: options.scopesPerTokenRequest,
   });
-  const client = new RegistryClient({ transport, authenticator, insecureRegistries: insecure, baseUrl: (registry) => tls.baseUrl(registry) });
+  const client = new RegistryClient({ transport, authenticator, insecureRegistries: insecure, baseUrl: (registry) => tls.baseUrl(registry), retryPolicy });
   const close = async () => {
     // with the per-request lines above it, this shows how well connections and tunnels were reused
     options.logger?.debug({ requests: transport.stats.requests, ...connectionStats(dispatcher) }, 'connections used');
