@@ -28,6 +28,13 @@ function heartbeatMs(env: NodeJS.ProcessEnv): number | undefined {
   return Number.isInteger(value) && value >= 1 ? value : undefined;
 }
 
+/** Where the memory is at the end of the run (KiB), beside the peak: for the benchmark (docs/performance.md). */
+function memoryAtEnd(): Record<string, number> {
+  const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  const kib = (bytes: number) => Math.round(bytes / 1024);
+  return { rssKiB: kib(rss), heapTotalKiB: kib(heapTotal), heapUsedKiB: kib(heapUsed), externalKiB: kib(external), arrayBuffersKiB: kib(arrayBuffers) };
+}
+
 /** The push grants of every repository of the run (a dry-run's too), each refusal said once on stderr. */
 async function grantsBeforeRun(session: RegistrySession, targets: RetagTarget[], dryRun: boolean, context: CommandContext): Promise<Map<string, GrantVerdict>> {
   session.client.plan(targets, 'pull,push');
@@ -93,6 +100,7 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
       {
         ...session.stats(),
         maxRssKiB: process.resourceUsage().maxRSS, // peak memory, for the benchmark
+        ...memoryAtEnd(),
       },
       'retag run finished',
     );
