@@ -97,6 +97,8 @@ describe('apply with credentials that may not push (token auth)', () => {
     // the text report says each warning once, numbered, under its images
     const text = await runInProcess(['apply', '--dry-run', 'tags.yaml'], { cwd: dir, env: { DOCKER_CONFIG: await configFor('reader') } });
     expect(text.stdout.split('may not push to').length - 1).toBe(REPOS.length);
+    const markdown = await runInProcess(['apply', '--dry-run', '--output', 'markdown', 'tags.yaml'], { cwd: dir, env: { DOCKER_CONFIG: await configFor('reader') } });
+    for (const repo of REPOS) expect(markdown.stdout).toContain(`may not push to ${proxy.host}/${repo} `);
   }, 60_000);
 
   it('dry-run, anonymous (not even pull): its images failed with the message, no manifest request at all', async () => {
