@@ -19,13 +19,13 @@ import { parseArgs } from 'node:util';
 import { isManifestPath, startLatencyProxy, type LatencyProxy } from '../test/helpers/latency-proxy.js';
 import { startProxiedPath, type ProxiedPath } from './bench-proxy.js';
 import { startRegistry, type TestRegistry } from '../test/helpers/registry-process.js';
-import { SEED_KINDS_V2, seedImages, type SeedSpec } from '../test/helpers/seed.js';
+import { SEED_KINDS_V2 } from '../test/helpers/seed.js';
+import { BENCH_SOURCE_TAG as SRC, seedBench, tagFile } from './bench-setup.js';
 import type { MinimalJob } from './minimal-client.js';
 
 // .build/scripts/bench.js -> the project root
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(root, 'bin', 'retag.js');
-const SRC = 'master-debian-stable-20260101T000000Z.0';
 const TIME_BIN = '/usr/bin/time';
 
 const { values: flags } = parseArgs({
@@ -148,25 +148,6 @@ function ensureSkopeo(): boolean {
   }
   process.stdout.write('skopeo is not installed: `sudo apt-get install -y skopeo` (Debian/Ubuntu); its column is skipped.\n');
   return false;
-}
-
-function tagFile(host: string, repos: string[], tag: string): string {
-  const lines = ['---', 'images:'];
-  for (const repo of repos) lines.push(`  - name: ${host}/${repo}`, `    src_build_tag: ${SRC}`, `    tag: ${tag}`);
-  return `${lines.join('\n')}\n`;
-}
-
-/** Seeds one repository per image, kinds in turn, content unique per repository (no shared-blob upload races). */
-async function seed(registry: TestRegistry, repos: string[]): Promise<void> {
-  const specs: SeedSpec[] = repos.map((repo, i) => ({ repo, tag: SRC, kind: SEED_KINDS_V2[i % SEED_KINDS_V2.length]!, variant: repo }));
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < specs.length) {
-      const spec = specs[next++]!;
-      await seedImages(registry.client, [spec]);
-    }
-  };
-  await Promise.all(Array.from({ length: SEED_C }, lane));
 }
 
 interface Counters {
@@ -446,7 +427,7 @@ async function main(): Promise<number> {
   try {
     const repos = Array.from({ length: N }, (_, i) => `bench/image-${String(i).padStart(5, '0')}`);
     const seeding = performance.now();
-    await seed(registry, repos);
+    await seedBench(registry, repos, SEED_C);
     process.stdout.write(`seeded ${N} images (${SEED_KINDS_V2.join(', ')}) in ${((performance.now() - seeding) / 1000).toFixed(1)} s\n`);
 
     const files: Record<string, string> = { single: 'rel-single' };

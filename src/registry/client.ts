@@ -8,6 +8,7 @@ import { RegistryError, redactUrl, schema1Refusal } from './errors.js';
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, SUPPORTED_MANIFEST_TYPES, bareMediaType, isSchema1 } from './media-types.js';
 import { apiHost, type ImageReference } from '../image-name/index.js';
 import { allowsPlainHttp } from './tls-policy.js';
+import { RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { retrySuffix, type HttpMethod, type HttpResponse, type Transport } from './transport.js';
 import { ErrorBodySchema, ManifestProbeSchema } from './wire-schemas.js';
 
@@ -28,6 +29,8 @@ export interface RegistryClientOptions {
   insecureRegistries?: string[];
   /** the API's base URL as the TLS policy decided it (tls-policy.ts); registryBaseUrl when not given */
   baseUrl?: (registry: string) => string;
+  /** the transport's retry policy, for the writes the plan may send again (RETRY_POLICY when not given) */
+  retryPolicy?: RetryPolicy;
 }
 
 /** `sha256:<hex>` of the bytes, or of the algorithm a registry's digest names. */
@@ -50,12 +53,14 @@ export class RegistryClient {
   private readonly auth: Authenticator;
   private readonly insecure: string[];
   private readonly base?: (registry: string) => string;
+  readonly retryPolicy: Readonly<RetryPolicy>;
 
   constructor(options: RegistryClientOptions) {
     this.transport = options.transport;
     this.auth = options.authenticator;
     this.insecure = options.insecureRegistries ?? [];
     this.base = options.baseUrl;
+    this.retryPolicy = options.retryPolicy ?? RETRY_POLICY;
   }
 
   baseUrl(registry: string): string {
@@ -79,6 +84,11 @@ export class RegistryClient {
   /** What the token for a repository grants (its JWT `access` claim); undefined when that cannot be known. */
   grantedActions(ref: ImageReference, access: Access, signal?: AbortSignal): Promise<string[] | undefined> {
     return this.auth.grantedActions(ref.registry, ref.repository, access, signal);
+  }
+
+  /** Why push could not be checked on a registry (its token service refused a token with push in a read-only run), if so. */
+  pushUnchecked(registry: string): RegistryError | undefined {
+    return this.auth.pushUnchecked(registry);
   }
 
   /** Who requests to a repository go as, for messages: the account and where it was found, or where none was. */
@@ -130,19 +140,14 @@ export class RegistryClient {
     return { digest, mediaType, bytes: response.body };
   }
 
-  /** Writes the exact bytes under a tag and checks the registry stored what was sent. */
+  /**
+   * Writes the exact bytes under a tag and checks the registry stored what was sent. A failure is
+   * thrown as it is, also one whose outcome is unknown (a lost answer): whether the write landed
+   * is the plan's question (src/retag/plan.ts reads the tag back), never answered here.
+   */
   async putManifest(ref: ImageReference, tag: string, manifest: Manifest, signal?: AbortSignal): Promise<string> {
-    let response: HttpResponse;
-    try {
-      response = await this.manifestRequest('PUT', ref, tag, 'pull,push', signal, manifest);
-    } catch (error) {
-      if (error instanceof RegistryError && error.status === 0 && (await this.alreadyStored(ref, tag, manifest, signal))) return manifest.digest;
-      throw error;
-    }
+    const response = await this.manifestRequest('PUT', ref, tag, 'pull,push', signal, manifest);
     if (response.status !== 201 && response.status !== 200 && response.status !== 202) {
-      // A retried PUT may have landed the first time with its answer lost on the way; an
-      // immutable-tag registry then refuses the retry. The tag holding exactly our digest is success.
-      if (response.attempts > 1 && (await this.alreadyStored(ref, tag, manifest, signal))) return manifest.digest;
       throw await this.errorFrom(response, 'PUT', ref, tag);
     }
     const stored = response.headers['docker-content-digest'];
@@ -154,16 +159,6 @@ export class RegistryClient {
       );
     }
     return manifest.digest;
-  }
-
-  /** Whether the tag already points at exactly this manifest (a check after a PUT whose answer was lost). */
-  private async alreadyStored(ref: ImageReference, tag: string, manifest: Manifest, signal?: AbortSignal): Promise<boolean> {
-    try {
-      const head = await this.headManifest(ref, tag, 'pull,push', signal);
-      return head.found && head.digest === manifest.digest;
-    } catch {
-      return false;
-    }
   }
 
   private mediaTypeOf(response: HttpResponse, ref: ImageReference, reference: string): string {

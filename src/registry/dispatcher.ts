@@ -17,7 +17,7 @@
 // undici's defaults there are 10 s and 300 s, whatever --request-timeout says.
 
 import { readFileSync } from 'node:fs';
-import { rootCertificates, type ConnectionOptions } from 'node:tls';
+import { createSecureContext, rootCertificates, type ConnectionOptions, type SecureContextOptions } from 'node:tls';
 import type { Dispatcher, Pool, buildConnector } from 'undici';
 import { clientCertificate, DEFAULT_CERTS_DIR, hostCas } from './certs-d.js';
 import { certificateProblem, ConnectionProblem, duration, errorCode, isCertificateFailure, isTimeout, proxyRefusal } from './connection-problem.js';
@@ -113,6 +113,23 @@ function hostPort(origin: URL): string {
   return origin.port ? origin.host : `${origin.host}:${origin.protocol === 'https:' ? 443 : 80}`;
 }
 
+/**
+ * CAs and a client certificate as one TLS context, made once for all of an origin's connections.
+ * Given as `ca`/`cert`/`key`, they make Node build a new context for every connection (tls.connect
+ * calls createSecureContext each time), parsing the ~140 bundled roots again with them: OpenSSL
+ * holds about 1.3 MiB per context for the life of the connection, so 16 tunnels through a proxy
+ * took 21 MiB of native memory (docs/performance.md). A context that cannot be built (a bad key)
+ * is left to each connection, which fails with the usual explained error.
+ */
+function sharedContext(settings: SecureContextOptions): ConnectionOptions {
+  if (Object.keys(settings).length === 0) return {};
+  try {
+    return { secureContext: createSecureContext(settings) };
+  } catch {
+    return settings;
+  }
+}
+
 export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
   const timeout = options.requestTimeoutMs ?? 30_000;
   const env = options.env ?? process.env;
@@ -144,8 +161,10 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     const client = clientCertificate(certsDir, host);
     const verify = options.verifies?.(host) ?? true;
     return {
-      ...(cas.length > 0 ? { ca: withDefaults(cas) } : {}),
-      ...(client ? { cert: client.cert, key: client.key } : {}),
+      ...sharedContext({
+        ...(cas.length > 0 ? { ca: withDefaults(cas) } : {}),
+        ...(client ? { cert: client.cert, key: client.key } : {}),
+      }),
       ...(verify ? {} : { rejectUnauthorized: false }),
     };
   };
@@ -228,7 +247,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
       ...settings,
       factory: (o: string | URL, opts: object) => factory(o, opts, proxyUrl),
       // TCP (and TLS to an https:// proxy) to the proxy itself
-      proxyTls: { timeout, ...(extraCa.length > 0 ? { ca: withDefaults(extraCa) } : {}) },
+      proxyTls: { timeout, ...(extraCa.length > 0 ? sharedContext({ ca: withDefaults(extraCa) }) : {}) },
       // TLS to the registry inside the tunnel
       requestTls: { timeout, ...(origin.protocol === 'https:' ? tlsFor(origin.host) : {}) },
       clientFactory: (url: URL, opts: object) => proxyClient(url, opts),

@@ -5,7 +5,7 @@ import { Authenticator } from './auth/index.js';
 import { RegistryClient } from './client.js';
 import type { CredentialStore } from './credentials.js';
 import { connectionStats, createDispatcher, explainFailure } from './dispatcher.js';
-import type { RetryPolicy } from './retry.js';
+import { RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { TlsPolicy, isInsecureHost, verifiesCertificate, type PolicyLogger } from './tls-policy.js';
 import { createTransport, type RequestLogger } from './transport.js';
 
@@ -29,6 +29,8 @@ export interface RegistrySessionOptions {
   certsDir?: string;
   /** overrides of RETRY_POLICY (tests) */
   retry?: Partial<RetryPolicy>;
+  /** the run only reads (a dry-run): push is asked for only to learn whether it would be granted (Authenticator) */
+  pushOptional?: boolean;
 }
 
 /** What a run sent, for the log line that ends it and the benchmark. */
@@ -66,11 +68,12 @@ export function openRegistrySession(options: RegistrySessionOptions): RegistrySe
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     ...(logger?.info ? { logger: { info: (fields, message) => logger.info?.(fields, message) } } : {}),
   });
+  const retryPolicy: RetryPolicy = { ...RETRY_POLICY, ...options.retry };
   const transport = createTransport({
     requestTimeoutMs: options.requestTimeoutMs,
     logger: options.logger,
     dispatcher,
-    retry: options.retry,
+    retry: retryPolicy,
     explainError: (error, url) => explainFailure(dispatcher, error, url),
   });
   const authenticator = new Authenticator({
@@ -80,8 +83,9 @@ export function openRegistrySession(options: RegistrySessionOptions): RegistrySe
     settle: (registry, signal) => tls.settle(registry, signal),
     isInsecure: (host) => isInsecureHost(host, insecure),
     scopesPerRequest: options.scopesPerTokenRequest,
+    pushOptional: options.pushOptional,
   });
-  const client = new RegistryClient({ transport, authenticator, insecureRegistries: insecure, baseUrl: (registry) => tls.baseUrl(registry) });
+  const client = new RegistryClient({ transport, authenticator, insecureRegistries: insecure, baseUrl: (registry) => tls.baseUrl(registry), retryPolicy });
   const close = async () => {
     // with the per-request lines above it, this shows how well connections and tunnels were reused
     options.logger?.debug({ requests: transport.stats.requests, ...connectionStats(dispatcher) }, 'connections used');

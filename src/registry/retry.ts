@@ -16,12 +16,22 @@ import type { HttpMethod } from './http-types.js';
 export interface RetryPolicy {
   /** sends in all, the first included */
   maxAttempts: number;
-  /** a manifest PUT is idempotent (same bytes, same tag), and so is the token POST */
+  /** methods retried at all; the token POST is idempotent, a PUT only under the `write*` rules */
   methods: readonly HttpMethod[];
   /** answers worth another try; 400/401/403/404 and every other status are never retried */
   statusCodes: readonly number[];
   /** network failures worth another try (node and undici error codes) */
   errorCodes: readonly string[];
+  /**
+   * Methods that write (a manifest PUT). A second PUT onto a tag another writer created in between
+   * would overwrite it, so a write is retried here only when it certainly did not reach the
+   * registry (`writeErrorCodes`) or the registry said it did not process it (`writeStatusCodes`).
+   * Any other failure of a write has an unknown outcome: the plan reads the tag back first
+   * (src/retag/plan.ts) and only then may send it again, through writeResendDelay() below.
+   */
+  writeMethods: readonly HttpMethod[];
+  writeStatusCodes: readonly number[];
+  writeErrorCodes: readonly string[];
   /** the first backoff; each next one is `factor` times longer, then jittered */
   baseDelayMs: number;
   factor: number;
@@ -30,6 +40,12 @@ export interface RetryPolicy {
   /** the most one request waits between its attempts in all */
   maxTotalDelayMs: number;
 }
+
+/**
+ * Not a network code: the tag was read back after a write whose outcome was unknown and does not
+ * hold it, so the write did not land and may be sent again (src/retag/retag-image.ts).
+ */
+export const WRITE_NOT_LANDED = 'RETAG_WRITE_NOT_LANDED';
 
 export const RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze<RetryPolicy>({
   maxAttempts: 4,
@@ -51,6 +67,26 @@ export const RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze<RetryPolicy>({
     'RETAG_PROXY_UNAVAILABLE', // a proxy's 5xx to CONNECT (connection-problem.ts); a 403/407 is not retried
     // not UND_ERR_BODY_TIMEOUT: a body that stalls half-way would be resumed with a Range
     // request, which registries do not promise to honour for manifests
+  ],
+  writeMethods: ['PUT'],
+  // 429: the registry (or its rate limiter in front) turned the request away unprocessed.
+  // Not 503, although RFC 9110 says "unable to handle": Envoy (Istio, Contour, many ingresses)
+  // answers 503 "upstream connect error or disconnect/reset before headers" when the registry
+  // dropped the connection after receiving the PUT, perhaps after storing it; and not 500, 502,
+  // 504 or 408, which a gateway sends for a request the registry may have carried out.
+  writeStatusCodes: [429],
+  // Failures while the connection was being made: the request was never sent. Not ECONNRESET,
+  // EPIPE, UND_ERR_SOCKET, ETIMEDOUT or a headers timeout: they can hit after the PUT was sent.
+  writeErrorCodes: [
+    'ECONNREFUSED',
+    'UND_ERR_CONNECT_TIMEOUT', // TCP connect, TLS handshake or proxy CONNECT (dispatcher.ts)
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'ENETDOWN',
+    'EHOSTDOWN',
+    'RETAG_PROXY_UNAVAILABLE',
+    WRITE_NOT_LANDED,
   ],
   baseDelayMs: 500,
   factor: 2,
@@ -96,10 +132,12 @@ export function nextDelay(
   failure: { method: string; status?: number; code?: string; retryAfter?: string | string[] },
   random = Math.random,
 ): number | undefined {
-  if (!policy.methods.includes(failure.method as HttpMethod)) return undefined;
+  const method = failure.method as HttpMethod;
+  if (!policy.methods.includes(method)) return undefined;
+  const write = policy.writeMethods.includes(method);
   if (failure.status !== undefined) {
-    if (!policy.statusCodes.includes(failure.status)) return undefined;
-  } else if (!failure.code || !policy.errorCodes.includes(failure.code)) {
+    if (!(write ? policy.writeStatusCodes : policy.statusCodes).includes(failure.status)) return undefined;
+  } else if (!failure.code || !(write ? policy.writeErrorCodes : policy.errorCodes).includes(failure.code)) {
     return undefined;
   }
   if (trace.attempts >= policy.maxAttempts) return undefined;
@@ -114,6 +152,34 @@ export function nextDelay(
     return undefined;
   }
   return wait;
+}
+
+/**
+ * What a failed write's failure says about whether it reached the registry:
+ * - `unsent`: certainly not (a connect-phase failure); the interceptor already retried it.
+ * - `unknown`: it may have landed (the connection broke after sending, no answer in time, a 5xx
+ *   or 408 a gateway may send for a request the registry carried out): read the tag back first.
+ * - `answered`: the registry answered and decided (a 4xx, a 429 to the last attempt): it stands.
+ */
+export function writeFailureOutcome(policy: RetryPolicy, failure: { status: number; code?: string }): 'unsent' | 'unknown' | 'answered' {
+  if (failure.status !== 0) return failure.status === 408 || failure.status >= 500 ? 'unknown' : 'answered';
+  return failure.code !== undefined && policy.writeErrorCodes.includes(failure.code) ? 'unsent' : 'unknown';
+}
+
+/**
+ * After a write whose outcome is unknown, before its tag is read back: waits the policy's next
+ * delay and says whether the write may be sent again should the read show it did not land; false
+ * once the policy's attempts or total wait are spent (then nothing is waited). Counted in `trace`
+ * as the interceptor counts its retries, so a write goes out at most `maxAttempts` times in all.
+ */
+export async function waitToResendWrite(policy: RetryPolicy, trace: RetryTrace, method: HttpMethod, signal: AbortSignal | undefined): Promise<boolean> {
+  const wait = signal?.aborted ? undefined : nextDelay(policy, trace, { method, code: WRITE_NOT_LANDED });
+  if (wait === undefined) return false;
+  await sleep(wait, signal);
+  if (signal?.aborted) return false;
+  trace.attempts += 1;
+  trace.waitedMs += wait;
+  return true;
 }
 
 type Callback = (error?: Error | null) => void;

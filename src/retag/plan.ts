@@ -46,11 +46,20 @@ export interface Answers {
   stored?: string;
   /**
    * The PUT was refused as a write onto an existing tag (immutable tag, 409/412, TAG_INVALID,
-   * "already exists") or lost with its connection: the registry's reason. The tag is then looked
-   * at once more (`recheck`, a HEAD that failed reads as not found) and never PUT again.
+   * "already exists"): the registry's reason. The tag is then looked at once more (`recheck`) and
+   * never PUT again.
    */
   refused?: string;
-  recheck?: ManifestHead;
+  /**
+   * The PUT's outcome is unknown (its answer lost with the connection, no answer in time, a 5xx a
+   * gateway may send for a write that landed): the failure. The tag is looked at once (`recheck`)
+   * before anything else; only when that shows the write did not land may it go again, and only
+   * while `mayResend` (the retry policy's attempts and waits, src/registry/retry.ts).
+   */
+  lost?: string;
+  mayResend?: boolean;
+  /** the tag read after a refused or lost PUT; `unreadable`: that HEAD failed too, with this reason */
+  recheck?: ManifestHead | { found: false; unreadable: string };
 }
 
 export type Step = { send: PlanRequest[] } | { done: Decision };
@@ -70,8 +79,8 @@ export interface PlanOptions {
   /**
    * The credentials were not granted push on this repository (the token's access claim): apply
    * fails the image before any GET of the source (Docker Hub counts each as a pull) with this
-   * message; a dry-run still says pending, with the message as a warning. HEADs still go out, so
-   * tags that already exist are reported as they are.
+   * message; a dry-run still says pending, with the message as a warning (also the warning that
+   * push could not be checked). HEADs still go out, so tags that already exist are reported as they are.
    */
   pushDenied?: string;
 }
@@ -195,26 +204,60 @@ function copy(answers: Answers, options: PlanOptions, reference: string, decide:
   }
   const decision = { ...decide(manifest.digest), mediaType: manifest.mediaType };
   if (decision.status === 'exists' || answers.stored !== undefined) return done(decision);
-  if (answers.refused !== undefined) {
+  if (answers.refused !== undefined || answers.lost !== undefined) {
     if (!answers.recheck) return send({ kind: 'head', role: 'recheck', reference: options.target.tag });
-    return done({ ...decideAfterRefusal(answers.refused, answers.recheck, manifest.digest, answers.target), mediaType: manifest.mediaType });
+    const after =
+      answers.refused !== undefined
+        ? decideAfterRefusal(answers.refused, answers.recheck, manifest.digest, answers.target)
+        : decideAfterLostWrite({ reason: answers.lost!, mayResend: answers.mayResend === true }, answers.recheck, decision, answers.target);
+    if (after !== 'send-again') return done({ ...after, mediaType: manifest.mediaType });
   }
   return send({ kind: 'put', tag: options.target.tag });
 }
 
 const ANOTHER_WRITER = 'created meanwhile by another writer';
+const READ_BACK = "the answer to the PUT was lost; the tag was read back and holds the source's digest";
+
+type Recheck = NonNullable<Answers['recheck']>;
+
+/** The tag after the PUT differs from the tag before it (a --repush moves an existing one). */
+function changed(recheck: Recheck, before: ManifestHead | undefined): recheck is { found: true; digest: string } {
+  return recheck.found && !(before?.found === true && before.digest === recheck.digest);
+}
 
 /**
- * A PUT refused or lost, and the tag looked at once more: a race ends in the truth. The tag holds
- * the source's digest: `exists` (another run got there first). Another digest that was not there
- * before: `conflict`. Otherwise (still missing, or a --repush move refused on a tag that did not
- * change): `failed` with the registry's reason. Never a second PUT.
+ * A PUT refused and the tag looked at once more: a race ends in the truth. The tag holds the
+ * source's digest: `exists` (another run got there first). Another digest that was not there
+ * before: `conflict`. Otherwise (still missing, unreadable, or a --repush move refused on a tag
+ * that did not change): `failed` with the registry's reason. Never a second PUT.
  */
-export function decideAfterRefusal(reason: string, recheck: ManifestHead, sourceDigest: string, before: ManifestHead | undefined): Decision {
+export function decideAfterRefusal(reason: string, recheck: Recheck, sourceDigest: string, before: ManifestHead | undefined): Decision {
   if (recheck.found && recheck.digest === sourceDigest) return { status: 'exists', digest: sourceDigest, note: ANOTHER_WRITER };
-  const unchanged = recheck.found && before?.found === true && before.digest === recheck.digest;
-  if (recheck.found && !unchanged) return { status: 'conflict', digest: sourceDigest, existingDigest: recheck.digest, note: ANOTHER_WRITER };
+  if (changed(recheck, before)) return { status: 'conflict', digest: sourceDigest, existingDigest: recheck.digest, note: ANOTHER_WRITER };
   return { status: 'failed', digest: sourceDigest, error: reason };
+}
+
+/**
+ * A PUT whose outcome is unknown, and the tag looked at once more. It holds the source's digest:
+ * our write landed and only its answer was lost, so `landed` (created, or updated for --repush).
+ * Another digest that was not there before: `conflict` (another writer's tag is never
+ * overwritten). Still missing (or unchanged for --repush): the write did not land and may be sent
+ * again while the retry policy allows (`send-again`), else `failed` with the failure. Unreadable:
+ * whether it landed is unknown, so nothing more is written.
+ */
+export function decideAfterLostWrite(
+  lost: { reason: string; mayResend: boolean },
+  recheck: Recheck,
+  landed: Decision,
+  before: ManifestHead | undefined,
+): Decision | 'send-again' {
+  const sourceDigest = landed.digest!;
+  if ('unreadable' in recheck) {
+    return { status: 'failed', digest: sourceDigest, error: `${lost.reason}; the tag could not be read back (${recheck.unreadable}), so whether it was written is unknown: rerun to find out` };
+  }
+  if (recheck.found && recheck.digest === sourceDigest) return { ...landed, note: READ_BACK };
+  if (changed(recheck, before)) return { status: 'conflict', digest: sourceDigest, existingDigest: recheck.digest, note: ANOTHER_WRITER };
+  return lost.mayResend ? 'send-again' : { status: 'failed', digest: sourceDigest, error: lost.reason };
 }
 
 /**

@@ -4,6 +4,8 @@
 import type { Access } from '../registry/auth/index.js';
 import type { Manifest, ManifestHead } from '../registry/client.js';
 import { RegistryError } from '../registry/errors.js';
+import { errorCode } from '../registry/connection-problem.js';
+import { RETRY_POLICY, waitToResendWrite, writeFailureOutcome, type RetryPolicy, type RetryTrace } from '../registry/retry.js';
 import type { ImageReference } from '../image-name/index.js';
 import { nextStep, sourceWasChecked, type Answers, type Decision, type PlanOptions, type PlanRequest } from './plan.js';
 import type { ImageResult, RetagTarget } from './types.js';
@@ -13,13 +15,19 @@ export interface ManifestRegistry {
   headManifest(ref: ImageReference, reference: string, access: Access, signal?: AbortSignal): Promise<ManifestHead>;
   getManifest(ref: ImageReference, reference: string, access: Access, signal?: AbortSignal): Promise<Manifest | undefined>;
   putManifest(ref: ImageReference, tag: string, manifest: Manifest, signal?: AbortSignal): Promise<string>;
+  /** how often and how long a write whose outcome was unknown may be sent again; RETRY_POLICY when absent */
+  readonly retryPolicy?: Readonly<RetryPolicy>;
   /** Optional hint before the run: every repository it will visit, in order (token batching). */
   plan?(refs: Iterable<ImageReference>, access: Access): void;
 }
 
-/** A dry-run asks for read access only; apply asks for pull,push once so one token serves all three requests. */
-export function accessFor(dryRun: boolean): Access {
-  return dryRun ? 'pull' : 'pull,push';
+/**
+ * Every run asks for pull,push, so one token serves an image's every request: apply needs push,
+ * and a dry-run learns from the grant whether apply could push (issue 10; a token service grants
+ * the subset the account holds, or refuses and is asked for pull alone: Authenticator pushOptional).
+ */
+export function accessFor(_dryRun: boolean): Access {
+  return 'pull,push';
 }
 
 export interface RetagImageOptions extends Omit<PlanOptions, 'target'> {
@@ -32,13 +40,21 @@ function resultOf(target: RetagTarget, decision: Decision, answers: Answers): Im
 }
 
 /**
- * A PUT the registry refused as a write onto an existing tag, or whose answer was lost with its
- * connection: the plan looks at the tag once more instead of failing at once (a race with another
- * writer). Anything else (401, 5xx after retries, a digest mismatch) fails the image as it is.
+ * What a failed PUT means for the plan: `refused`, a write onto an existing tag the registry
+ * turned down (a race with another writer?); `lost`, a failure after which the write may have
+ * landed (retry.ts writeFailureOutcome); undefined, a failure that stands (401, a 4xx, a 429 or a
+ * connection never made, after the transport's retries).
  */
-function refusedWrite(error: unknown): string | undefined {
+function putFailure(error: unknown, policy: RetryPolicy): 'refused' | 'lost' | undefined {
   if (!(error instanceof RegistryError)) return undefined;
-  return error.code === 'IMMUTABLE_TAG' || error.status === 0 ? error.message : undefined;
+  if (error.code === 'IMMUTABLE_TAG') return 'refused';
+  return writeFailureOutcome(policy, { status: error.status, code: errorCode(error.cause) }) === 'unknown' ? 'lost' : undefined;
+}
+
+/** The failure of the last of several PUTs that did not land, saying so. */
+function lostReason(message: string, sent: number, note: string | undefined): string {
+  if (sent === 1) return message;
+  return `${message} (sent ${sent} times; the tag was read back after each and did not hold it${note ? `; ${note}` : ''})`;
 }
 
 export async function retagImage(target: RetagTarget, registry: ManifestRegistry, options: RetagImageOptions): Promise<ImageResult> {
@@ -47,21 +63,37 @@ export async function retagImage(target: RetagTarget, registry: ManifestRegistry
   const { signal, ...rest } = options;
   const plan: PlanOptions = { ...rest, target };
   const answers: Answers = {};
+  const policy = registry.retryPolicy ?? RETRY_POLICY;
+  /** the PUTs sent for this image, and the waits between them */
+  const putTrace: RetryTrace = { attempts: 1, waitedMs: 0 };
   const perform = async (request: PlanRequest): Promise<void> => {
     if (request.kind === 'head' && request.role === 'recheck') {
-      // a recheck that cannot be read leaves the refusal as the answer
-      answers.recheck = await registry.headManifest(ref, request.reference, access, signal).catch((): ManifestHead => ({ found: false }));
+      // a recheck that cannot be read is an answer too: the plan then writes nothing more
+      answers.recheck = await registry.headManifest(ref, request.reference, access, signal).catch((error: unknown) => ({ found: false as const, unreadable: messageOf(error) }));
     } else if (request.kind === 'head') {
       answers[request.role] = await registry.headManifest(ref, request.reference, access, signal);
     } else if (request.kind === 'get') {
       answers.manifest = (await registry.getManifest(ref, request.reference, access, signal)) ?? null;
     } else {
+      if (answers.lost !== undefined) {
+        // sent again: the tag was read back and the last write had not landed
+        answers.lost = answers.mayResend = answers.recheck = undefined;
+      }
       try {
         answers.stored = await registry.putManifest(ref, request.tag, answers.manifest!, signal);
       } catch (error) {
-        const refused = signal?.aborted ? undefined : refusedWrite(error);
-        if (refused === undefined) throw error;
-        answers.refused = refused;
+        const failure = signal?.aborted ? undefined : putFailure(error, policy);
+        if (failure === undefined) throw error;
+        if (failure === 'refused') {
+          answers.refused = messageOf(error);
+        } else {
+          // waited before the tag is read back: a write still in progress has time to land, and
+          // the look at the tag stays right before the PUT that may follow it
+          const sent = putTrace.attempts;
+          answers.mayResend = await waitToResendWrite(policy, putTrace, 'PUT', signal);
+          if (signal?.aborted) throw error;
+          answers.lost = lostReason(messageOf(error), sent, putTrace.note);
+        }
       }
     }
   };

@@ -11,8 +11,11 @@ export type FaultAction =
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: string | Buffer }
   /** close the connection without an answer */
   | { kind: 'reset' }
-  /** forward to the registry (which acts on it), then close the connection instead of answering */
-  | { kind: 'drop-answer' }
+  /**
+   * forward to the registry (which acts on it), then close the connection instead of answering;
+   * `meanwhile` runs between the registry's answer and the close (another writer, say)
+   */
+  | { kind: 'drop-answer'; meanwhile?: () => Promise<void> }
   /** forward, send the headers and half the body, then close the connection */
   | { kind: 'truncate' }
   /** never answer */
@@ -72,7 +75,15 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const requests: ProxiedRequest[] = [];
   const sockets = new Set<Socket>();
 
-  const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse, record: ProxiedRequest, alter: boolean, drop = false, truncate = false) => {
+  const forward = (
+    req: IncomingMessage,
+    body: Buffer,
+    res: ServerResponse,
+    record: ProxiedRequest,
+    alter: boolean,
+    drop: false | (() => Promise<void>) = false,
+    truncate = false,
+  ) => {
     const headers = { ...req.headers, host: upstream.host };
     const out = httpRequest(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
@@ -84,7 +95,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           if (alter && data.length > 0) data = alterOneByte(data);
           record.status = answer.statusCode ?? 0;
           if (drop) {
-            req.socket.destroy();
+            void drop().finally(() => req.socket.destroy());
             return;
           }
           res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -131,7 +142,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           record.status = 0;
           return;
         case 'drop-answer':
-          forward(req, body, res, record, false, true);
+          forward(req, body, res, record, false, action.meanwhile ?? (() => Promise.resolve()));
           return;
         case 'truncate':
           forward(req, body, res, record, false, false, true);

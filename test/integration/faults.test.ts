@@ -47,6 +47,7 @@ const CASES = [
   'not-json',
   'redirect-loop',
   'lost-answer',
+  'second-writer',
   'head-503',
   'truncated-once',
   'truncated-always',
@@ -58,6 +59,7 @@ describe('fault injection between retag and a real registry (token auth)', () =>
   let proxy: FaultProxy;
   let origin: RecordingOrigin;
   let seeded: Map<string, SeededImage>;
+  let otherBuild: SeededImage | undefined;
   let env: NodeJS.ProcessEnv;
 
   const repo = (name: string) => `faults/${name}`;
@@ -66,6 +68,8 @@ describe('fault injection between retag and a real registry (token auth)', () =>
   const sourceDigest = (name: string) => seeded.get(name)!.digest;
   const imageOf = (run: JsonRun, name: string) => run.images.find((i) => i.name === `${proxy.host}/${repo(name)}`)!;
   const puts = (name: string) => proxy.requests.filter((r) => r.method === 'PUT' && r.path === manifestPath(name, TAG));
+  /** every request on the target tag, in order, as the proxy saw it: the plan's sequence */
+  const onTag = (name: string) => proxy.requests.filter((r) => r.path === manifestPath(name, TAG)).map((r) => `${r.method} ${r.status ?? '-'}`);
 
   async function apply(names: string[], extra: string[] = []): Promise<{ result: CliResult; run: JsonRun; ms: number }> {
     const dir = await tempFiles({ 'tags.yaml': tagFile(names.map((n) => entry(n))) });
@@ -84,6 +88,8 @@ describe('fault injection between retag and a real registry (token auth)', () =>
       [...CASES, ...BULK].map((name, i) => ({ repo: repo(name), tag: SRC, kind: kinds[i % kinds.length]!, variant: name })),
     );
     seeded = new Map(images.map((image) => [image.repo.slice('faults/'.length), image]));
+    // another build of the same repository, for a second writer that takes the tag
+    [otherBuild] = await seedImages(registry.client, [{ repo: repo('second-writer'), tag: 'other-build', kind: 'oci-manifest', variant: 'second-writer-other' }]);
     proxy = await startFaultProxy(registry.url);
     origin = await startRecordingOrigin();
     const config = await dockerConfig({ [proxy.host]: { auth: basicAuth('admin', registry.users.admin!) } });
@@ -108,25 +114,47 @@ describe('fault injection between retag and a real registry (token auth)', () =>
     expect(await registry.client.tagDigest(repo('rate-limited'), TAG)).toBe(sourceDigest('rate-limited'));
   });
 
-  it('503 twice on the PUT: retried with the same bytes, the tag is the source', async () => {
+  // A 503 to a PUT may come from a gateway after the registry stored it (Envoy's "upstream
+  // reset"), so it is not sent again blind: the tag is read back (HEAD 404: not landed) first.
+  it('503 twice on the PUT: the tag read back after each, then sent again with the same bytes; the tag is the source', async () => {
     proxy.add({ method: 'PUT', path: manifestPath('unavailable', TAG), times: 2, action: { kind: 'status', status: 503, body: 'busy' } });
     const { run } = await apply(['unavailable']);
     expect(imageOf(run, 'unavailable').status).toBe('created');
-    expect(puts('unavailable').map((r) => r.status)).toEqual([503, 503, 201]);
+    expect(onTag('unavailable')).toEqual(['HEAD 404', 'PUT 503', 'HEAD 404', 'PUT 503', 'HEAD 404', 'PUT 201']);
     const copied = await registry.client.getManifest(repo('unavailable'), TAG);
     expect(copied.bytes?.equals(seeded.get('unavailable')!.bytes)).toBe(true);
   });
 
-  it('a PUT that landed but whose answer was lost, then an immutable-tag refusal of the retry: created', async () => {
-    proxy.add(
-      { method: 'PUT', path: manifestPath('lost-answer', TAG), times: 1, action: { kind: 'drop-answer' } },
-      { method: 'PUT', path: manifestPath('lost-answer', TAG), times: 1, action: { kind: 'status', status: 412, body: '{"errors":[{"code":"DENIED","message":"tag is immutable"}]}' } },
-    );
+  it('a PUT that landed but whose answer was lost: the tag read back holds the source, created, one PUT', async () => {
+    proxy.add({ method: 'PUT', path: manifestPath('lost-answer', TAG), times: 1, action: { kind: 'drop-answer' } });
     const { run, result } = await apply(['lost-answer']);
     expect(result.code).toBe(0);
-    expect(imageOf(run, 'lost-answer')).toMatchObject({ status: 'created', digest: sourceDigest('lost-answer') });
-    expect(puts('lost-answer').map((r) => [r.fault, r.status])).toEqual([['drop-answer', 201], ['status', 412]]);
+    expect(imageOf(run, 'lost-answer')).toMatchObject({ status: 'created', digest: sourceDigest('lost-answer'), note: expect.stringMatching(/answer to the PUT was lost; the tag was read back/) as unknown });
+    expect(onTag('lost-answer')).toEqual(['HEAD 404', 'PUT 201', 'HEAD 200']);
+    expect(puts('lost-answer').map((r) => r.fault)).toEqual(['drop-answer']);
     expect(await registry.client.tagDigest(repo('lost-answer'), TAG)).toBe(sourceDigest('lost-answer'));
+  });
+
+  it('a lost answer and a second writer that takes the tag before the recheck: conflict, one PUT from retag, the other writer\'s tag kept', async () => {
+    const other = otherBuild!;
+    proxy.add({
+      method: 'PUT',
+      path: manifestPath('second-writer', TAG),
+      times: 1,
+      // after retag's PUT landed and before its answer would arrive, another writer (straight to
+      // the registry, not through the proxy) moves the tag to another build
+      action: { kind: 'drop-answer', meanwhile: async () => void (await registry.client.putManifest(repo('second-writer'), TAG, other.bytes, other.mediaType)) },
+    });
+    const { run, result } = await apply(['second-writer']);
+    expect(result.code).toBe(1);
+    expect(imageOf(run, 'second-writer')).toMatchObject({
+      status: 'conflict',
+      digest: sourceDigest('second-writer'),
+      existingDigest: other.digest,
+      note: 'created meanwhile by another writer',
+    });
+    expect(onTag('second-writer')).toEqual(['HEAD 404', 'PUT 201', 'HEAD 200']);
+    expect(await registry.client.tagDigest(repo('second-writer'), TAG)).toBe(other.digest);
   });
 
   it('a failed existence check is never read as missing: a persistent 503 on the HEAD is failed, no GET, no PUT', async () => {
@@ -251,7 +279,12 @@ describe('fault injection between retag and a real registry (token auth)', () =>
     expect(errors['html-200']).toMatchObject({ status: 'failed', error: expect.stringMatching(/not a JSON manifest \(Content-Type text\/html\); is a proxy or login page in the way/) as unknown });
     expect(errors['truncated-400']).toMatchObject({ status: 'failed', error: expect.stringMatching(/answered 400$/) as unknown });
     expect(errors.huge).toMatchObject({ status: 'failed', error: expect.stringMatching(/sent more than 4194304 bytes .* not a registry answer/) as unknown });
-    expect(errors['html-502']).toMatchObject({ status: 'failed', error: expect.stringMatching(/^PUT \S+html-502:rel-1\.0 answered 502 after 4 attempts/) as unknown });
+    // a 502 may follow a write that landed: each PUT is followed by a look at the tag, 4 PUTs in all
+    expect(errors['html-502']).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^PUT \S+html-502:rel-1\.0 answered 502 with an HTML page.* \(sent 4 times; the tag was read back after each and did not hold it\)$/) as unknown,
+    });
+    expect(onTag('html-502')).toEqual(['HEAD 404', ...Array.from({ length: 4 }, () => ['PUT 502', 'HEAD 404']).flat()]);
     expect(errors['not-json']).toMatchObject({ status: 'failed', error: expect.stringMatching(/not a JSON manifest/) as unknown });
     for (const name of names) expect(await registry.client.tagDigest(repo(name), TAG), name).toBeUndefined();
   });

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RETRY_POLICY, backoffMs, nextDelay, parseRetryAfter, type RetryPolicy, type RetryTrace } from '../../../src/registry/retry.js';
+import { RETRY_POLICY, backoffMs, nextDelay, parseRetryAfter, writeFailureOutcome, type RetryPolicy, type RetryTrace } from '../../../src/registry/retry.js';
 import { createTransport, retrySuffix, type Transport } from '../../../src/registry/transport.js';
 import { RegistryError } from '../../../src/registry/errors.js';
 
@@ -30,6 +30,11 @@ describe('retry policy', () => {
   it.each([
     { failure: { method: 'GET', status: 503 }, retried: true },
     { failure: { method: 'PUT', status: 429 }, retried: true },
+    // a PUT only when it certainly did not reach the registry (RETRY_POLICY.write*)
+    ...['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'RETAG_PROXY_UNAVAILABLE', 'RETAG_WRITE_NOT_LANDED'].map((code) => ({ failure: { method: 'PUT', code }, retried: true })),
+    ...['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'ETIMEDOUT'].map((code) => ({ failure: { method: 'PUT', code }, retried: false })),
+    ...[408, 500, 502, 503, 504].map((status) => ({ failure: { method: 'PUT', status }, retried: false })),
+    { failure: { method: 'GET', code: 'RETAG_WRITE_NOT_LANDED' }, retried: false },
     { failure: { method: 'HEAD', status: 408 }, retried: true },
     { failure: { method: 'POST', code: 'ECONNRESET' }, retried: true },
     { failure: { method: 'GET', code: 'UND_ERR_SOCKET' }, retried: true },
@@ -41,6 +46,25 @@ describe('retry policy', () => {
   ])('$failure: retried $retried', ({ failure, retried }) => {
     const delay = nextDelay(RETRY_POLICY, { attempts: 1, waitedMs: 0 }, failure);
     expect(delay !== undefined).toBe(retried);
+  });
+
+  it.each([
+    [{ status: 0, code: 'ECONNREFUSED' }, 'unsent'],
+    [{ status: 0, code: 'UND_ERR_CONNECT_TIMEOUT' }, 'unsent'],
+    [{ status: 0, code: 'ECONNRESET' }, 'unknown'],
+    [{ status: 0, code: 'UND_ERR_SOCKET' }, 'unknown'],
+    [{ status: 0, code: 'UND_ERR_HEADERS_TIMEOUT' }, 'unknown'],
+    [{ status: 0 }, 'unknown'],
+    [{ status: 500 }, 'unknown'],
+    [{ status: 502 }, 'unknown'],
+    [{ status: 503 }, 'unknown'],
+    [{ status: 504 }, 'unknown'],
+    [{ status: 408 }, 'unknown'],
+    [{ status: 429 }, 'answered'],
+    [{ status: 400 }, 'answered'],
+    [{ status: 403 }, 'answered'],
+  ] as const)('a failed write %j: %s', (failure, outcome) => {
+    expect(writeFailureOutcome(RETRY_POLICY, failure)).toBe(outcome);
   });
 
   it('stops at maxAttempts, at a too-long Retry-After and at the total bound', () => {
@@ -128,14 +152,46 @@ describe('transport retries (undici retry interceptor + RETRY_POLICY)', () => {
     expect(seen.length).toBe(1);
   });
 
-  it('a PUT is retried with the same body', async () => {
+  it('a PUT turned away with 429 is retried with the same body', async () => {
     script = (_req, res, n) => {
-      res.statusCode = n === 1 ? 502 : 201;
+      res.statusCode = n === 1 ? 429 : 201;
       res.end();
     };
     open();
     expect(await send('PUT', '{"exact": "bytes"}')).toMatchObject({ status: 201, attempts: 2 });
     expect(seen.map((s) => s.body)).toEqual(['{"exact": "bytes"}', '{"exact": "bytes"}']);
+  });
+
+  // A PUT that may have landed is never sent again here: another writer may have created the
+  // tag since, and only the plan, after reading the tag back, may send it again (issue 10).
+  it.each([500, 502, 503, 504, 408])('a PUT answered %i comes back at once, sent once', async (status) => {
+    script = (_req, res) => {
+      res.statusCode = status;
+      res.end();
+    };
+    open();
+    expect(await send('PUT', '{}')).toMatchObject({ status, attempts: 1 });
+    expect(seen.length).toBe(1);
+  });
+
+  it('a PUT whose connection breaks after it was sent: failed at once, sent once', async () => {
+    script = (req) => req.socket.destroy();
+    open();
+    const error = (await send('PUT', '{}').catch((e: unknown) => e)) as RegistryError;
+    expect(error).toBeInstanceOf(RegistryError);
+    expect(error.status).toBe(0);
+    expect(error.message).not.toMatch(/attempts/);
+    expect(seen.length).toBe(1);
+  });
+
+  it('a PUT whose connection was refused (never sent) is retried', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    open();
+    const error = (await transport.send({ method: 'PUT', url: `http://127.0.0.1:${port}/v2/x/manifests/t`, registry: 'test', body: '{}' }).catch((e: unknown) => e)) as RegistryError;
+    expect(error.message).toMatch(/after 4 attempts$/);
   });
 
   it('honours Retry-After in seconds', async () => {

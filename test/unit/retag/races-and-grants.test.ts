@@ -1,5 +1,5 @@
 // The plan's answers to races and to credentials that cannot push (issue 10), table-driven with
-// no network: a refused or lost PUT is followed by one HEAD of the tag and ends in the truth;
+// no network: a refused PUT is followed by one HEAD of the tag and ends in the truth;
 // without a push grant no GET goes out; whether a pinned source was compared.
 import { describe, expect, it } from 'vitest';
 import type { Manifest, ManifestHead } from '../../../src/registry/client.js';
@@ -50,7 +50,8 @@ function walk(world: World, options: Omit<PlanOptions, 'target'>): { rounds: str
 
 const ANOTHER = 'created meanwhile by another writer';
 
-describe('a refused or lost PUT: one HEAD of the tag, never a second PUT', () => {
+// a lost PUT (outcome unknown) is lost-write.test.ts
+describe('a refused PUT: one HEAD of the tag, never a second PUT', () => {
   it.each([
     { name: 'another run wrote the same digest: exists', world: { tags: { 'build-1': A }, refusedWith: { after: A } }, decision: { status: 'exists', digest: A, note: ANOTHER, mediaType: OCI } },
     { name: 'another run wrote another build: conflict', world: { tags: { 'build-1': A }, refusedWith: { after: B } }, decision: { status: 'conflict', digest: A, existingDigest: B, note: ANOTHER, mediaType: OCI } },
