@@ -66,6 +66,44 @@ describe('scanText: split keys', () => {
       [ref({ line: 2, column: 15, tag: 'old', text: 'docker.io/starlingx/dex:old', form: 'inline', status: 'drift', site: site(1, 38, 41, 'old') })],
     ],
     [
+      'a registry sibling ending in a slash',
+      'image:\n  registry: docker.io/\n  repository: starlingx/dex\n  tag: old\n',
+      [ref({ line: 3, column: 15, tag: 'old', text: 'starlingx/dex', form: 'split-keys', status: 'drift', tagLine: 4, site: site(3, 7, 10, 'old') })],
+    ],
+    [
+      'a mirror registry sibling in front of a full name',
+      'image:\n  registry: mirror:5000\n  repository: docker.io/starlingx/dex\n  tag: old\n',
+      [ref({ line: 3, column: 15, tag: 'old', text: DEX, form: 'split-keys', status: 'drift', tagLine: 4, site: site(3, 7, 10, 'old') })],
+    ],
+    ['a repository value that is more than one name is not a split reference', 'image:\n  repository: my starlingx/dex\n  tag: old\n', []],
+    [
+      'another reference in a comment on the repository line is its own',
+      'image:\n  repository: docker.io/starlingx/dex # was docker.io/starlingx/k8s-cni-sriov:old\n  tag: old\n',
+      [
+        ref({ line: 2, column: 15, tag: 'old', text: DEX, form: 'split-keys', status: 'drift', tagLine: 3, site: site(2, 7, 10, 'old') }),
+        ref({
+          line: 2,
+          column: 45,
+          image: 'docker.io/starlingx/k8s-cni-sriov',
+          tag: 'old',
+          text: 'docker.io/starlingx/k8s-cni-sriov:old',
+          form: 'inline',
+          status: 'drift',
+          expected: ['stx.4.0-v2.2'],
+          inComment: true,
+          site: site(1, 78, 81, 'old'),
+        }),
+      ],
+    ],
+    [
+      'findings in line order, split and inline mixed',
+      'a: docker.io/starlingx/dex:old\nimage:\n  repository: docker.io/starlingx/dex\n  tag: old\n',
+      [
+        ref({ line: 1, column: 4, tag: 'old', text: 'docker.io/starlingx/dex:old', form: 'inline', status: 'drift', site: site(0, 27, 30, 'old') }),
+        ref({ line: 3, column: 15, tag: 'old', text: DEX, form: 'split-keys', status: 'drift', tagLine: 4, site: site(3, 7, 10, 'old') }),
+      ],
+    ],
+    [
       'Armada image + imageTag on the next line, a comment after the image',
       'image: "docker.io/starlingx/dex"  # c\nimageTag: old\n',
       [ref({ line: 1, column: 9, tag: 'old', text: DEX, form: 'split-keys', status: 'drift', tagLine: 2, site: site(1, 10, 13, 'old') })],
@@ -111,6 +149,18 @@ describe('scanText: inline references', () => {
     ]);
   });
 
+  it('a templated registry before a bare name needs no image context', () => {
+    expect(scanText('x: "{{ reg }}/starlingx/dex"\n', 'x.sh', STX)).toEqual([
+      ref({ line: 1, column: 5, text: '{{ reg }}/starlingx/dex', form: 'templated', status: 'floating', note: NO_TAG, site: site(0, 27, 27, '', ':') }),
+    ]);
+  });
+
+  it('a tag added by code has nowhere for --fix to write', () => {
+    expect(scanText('image = "docker.io/starlingx/dex:" + tag\n', 'x.py', STX)).toEqual([
+      ref({ line: 1, column: 10, text: 'docker.io/starlingx/dex:', form: 'inline', status: 'unresolved', note: 'the tag is added by code after the name; the tag file says stx.4.0-v2.14.0-1' }),
+    ]);
+  });
+
   it('a flow mapping is read inline', () => {
     expect(scanText('image: {repository: docker.io/starlingx/dex, tag: old}\n', 'v.yaml', STX)).toEqual([
       ref({ line: 1, column: 21, text: DEX, form: 'inline', status: 'floating', note: NO_TAG, site: site(0, 43, 43, '', ':') }),
@@ -140,12 +190,14 @@ describe('scanText: patches', () => {
       '@@ -1,1 +1,1 @@',
       '-x',
       '+// docker.io/starlingx/dex:old',
+      '+b: docker.io/starlingx/dex',
       '',
-    ].join('\n');
+    ].join('\n').replace('@@ -1,1 +1,1 @@\n-x\n+// ', '@@ -1,1 +1,2 @@\n-x\n+// ');
     expect(scanText(patch, 'x.patch', STX)).toEqual([
       ref({ line: 5, column: 5, tag: 'old', text: 'docker.io/starlingx/dex:old', form: 'inline', status: 'drift', site: site(4, 28, 31, 'old') }),
       ref({ line: 10, column: 4, tag: 'old', text: 'docker.io/starlingx/dex:old', form: 'inline', status: 'drift', site: site(9, 27, 30, 'old') }),
       ref({ line: 15, column: 5, tag: 'old', text: 'docker.io/starlingx/dex:old', form: 'inline', status: 'drift', inComment: true, site: site(14, 28, 31, 'old') }),
+      ref({ line: 16, column: 5, text: DEX, form: 'inline', status: 'floating', note: NO_TAG, site: site(15, 27, 27, '', ':') }),
     ]);
   });
 
