@@ -43,6 +43,9 @@ describe('CommentTracker.spans, line after line', () => {
         ['// not', []],
         ['x <!-- a', [[2, 8]]],
         ['still -->b', [[0, 9]]],
+        ['x <!-- a', [[2, 8]]],
+        ['--> b', [[0, 3]]],
+        ['{# a #}{# b #}', [[0, 7], [7, 14]]],
         ['{{/* a */}} b', [[0, 11]]],
         ['{{- /* a */}} b', [[0, 11]]],
       ],
@@ -53,6 +56,8 @@ describe('CommentTracker.spans, line after line', () => {
         ['a // c', [[2, 6]]],
         ['http://x', []],
         ['a /* b */ c', [[2, 9]]],
+        ['/*/ x */', [[0, 8]]],
+        ['a $/* b */', [[3, 10]]],
         ['a /* b', [[2, 6]]],
         ['c */ d', [[0, 4]]],
         ['# no', []],
@@ -104,6 +109,7 @@ describe('inSpans, isCommentOnly, hasIgnoreMarker', () => {
     ['', [], false],
     ['/* a */ # b', [[0, 7], [8, 11]], true],
     ['/* a */ x # b', [[0, 7], [10, 13]], false],
+    ['/* a */ x', [[0, 7]], false],
     ['# a  ', [[0, 3]], true],
   ])('%j is only comment: %s', (line, spans, only) => {
     expect(isCommentOnly(line, spans)).toBe(only);

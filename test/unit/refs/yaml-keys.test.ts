@@ -31,8 +31,26 @@ describe('readMappings', () => {
     ['a quoted value left open on its line is no value', 'image:\n  repository: "x/y\n  tag: v\n', []],
     ['a mapping without a repository value is not returned', 'tag: v\nregistry: r\n', []],
     ['the first of a repeated key is kept', 'image: a/b\nimage: c/d\n', [{ image: ['a/b', 0, 7, 10, ''] }]],
+    ['an indented anchor', 'a:\n  image: &img docker.io/x/y\n', [{ image: ['docker.io/x/y', 1, 14, 27, ''] }]],
+    ['a tab after the colon', 'image:\tdocker.io/x/y\n', [{ image: ['docker.io/x/y', 0, 7, 20, ''] }]],
+    ['a JSON comma after a blank', 'a:\n  image: docker.io/x/y ,\n', [{ image: ['docker.io/x/y', 1, 9, 22, ''] }]],
+    ['blanks after a value', 'image: x/y  \n', [{ image: ['x/y', 0, 7, 10, ''] }]],
+    ['null, a folded scalar and a flow list are no value', 'image: x/y\ntag: null\nversion: >-\nnewTag: [a, b]\n', [{ image: ['x/y', 0, 7, 10, ''], tag: [null, 1, 5, 9, ''], version: [null, 2, 9, 9, ''], newTag: [null, 3, 8, 8, ''] }]],
+    ['a backslash in single quotes is a character', "image: x/y\ntag: 'a\\'\n", [{ image: ['x/y', 0, 7, 10, ''], tag: ['a\\', 1, 6, 8, ''] }]],
+    ['blank lines, comments and template lines inside a mapping', 'image:\n  repository: x/y\n\n# c\n{# note #}\n{{- if .x }}\n  tag: v\n', [{ repository: ['x/y', 1, 14, 17, ''], tag: ['v', 6, 7, 8, ''] }]],
+    ['a comment indented less than the mapping', 'a:\n    repository: x/y\n  # c\n    tag: v\n', [{ repository: ['x/y', 1, 16, 19, ''], tag: ['v', 3, 9, 10, ''] }]],
+    ['a line that is no key ends the mappings deeper than it', 'a:\n    image: x/y\n  - item\n    tag: v\n', [{ image: ['x/y', 1, 11, 14, ''] }]],
+    ['a line that is no key at the mapping\'s own indent keeps it', 'x:\n  image: x/y\n  - item\n  tag: v\n', [{ image: ['x/y', 1, 9, 12, ''], tag: ['v', 3, 7, 8, ''] }]],
     ['keys of a deeper mapping are not its parent\'s', 'image:\n  name: a/b\n  nested:\n    tag: t\n', [{ name: ['a/b', 1, 8, 11, ''] }]],
   ])('%s', (_name, text, expected) => {
     expect(mappings(text)).toEqual(expected);
+  });
+});
+
+describe('readMappings in a patch', () => {
+  it('positions count the diff prefix; a hunk break ends every mapping', () => {
+    const patch = ['@@ -1,2 +1,2 @@', '-x', '+image: x/y', ' tag: v', '@@ -9,1 +9,1 @@', '-y', '+tag: w', ''];
+    const found = readMappings(sourceLines(patch, true)).map((keys) => Object.fromEntries([...keys].map(([key, kv]) => [key, [kv.value, kv.line, kv.start, kv.end, kv.kind]])));
+    expect(found).toEqual([{ image: ['x/y', 2, 8, 11, 'added'], tag: ['v', 3, 6, 7, 'context'] }]);
   });
 });
