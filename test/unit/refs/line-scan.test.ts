@@ -33,8 +33,14 @@ describe('findInlineTokens', () => {
     ['x/y:stx-@OS@-1', false, [token({ start: 0, end: 14, name: 'x/y', nameStart: 0, nameEnd: 3, tag: 'stx-@OS@-1', tagStart: 4 })]],
     ['starlingx/stx-{{ name }}', false, []],
     ['x/y@sha256:abc', false, []],
+    ['${REG}/ubuntu:22.04', false, [token({ start: 0, end: 19, prefix: '${REG}/', name: 'ubuntu', nameStart: 7, nameEnd: 13, tag: '22.04', tagStart: 14 })]],
     ['a: x/y, b: z/w:2', false, [token({ start: 3, end: 6, name: 'x/y', nameStart: 3, nameEnd: 6, tagStart: 6 }), token({ start: 11, end: 16, name: 'z/w', nameStart: 11, nameEnd: 14, tag: '2', tagStart: 15 })]],
   ])('%j (one-component names: %s)', (line, oneComponent, tokens) => {
-    expect(findInlineTokens(line, oneComponent)).toEqual(tokens);
+    // strict: a field that does not apply is absent, not set to undefined
+    expect(findInlineTokens(line, oneComponent)).toStrictEqual(tokens);
+  });
+
+  it('one-component names are left out unless asked for', () => {
+    expect(findInlineTokens('ubuntu:22.04')).toEqual([]);
   });
 });

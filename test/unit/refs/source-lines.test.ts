@@ -95,6 +95,19 @@ describe('sourceLines of a patch', () => {
     ]);
   });
 
+  it('removed lines after the last new line are still in the hunk', () => {
+    expect(events(['@@ -1,3 +1,1 @@', ' a', '-b', '-c', 'text'])).toEqual([
+      { kind: 'break', patchedFile: undefined },
+      { kind: 'context', index: 1, text: 'a', offset: 1, patchedFile: undefined },
+      { kind: 'text', index: 4, text: 'text', offset: 0 },
+    ]);
+    expect(events(['@@ -3 +3 @@', '+y', '-x', 'text'])).toEqual([
+      { kind: 'break', patchedFile: undefined },
+      { kind: 'added', index: 1, text: 'y', offset: 1, patchedFile: undefined },
+      { kind: 'text', index: 3, text: 'text', offset: 0 },
+    ]);
+  });
+
   it('a line that fits no hunk ends the hunk early and is read as text', () => {
     expect(events(['@@ -1,3 +1,3 @@', ' a', 'garbage', ' b'])).toEqual([
       { kind: 'break', patchedFile: undefined },
