@@ -66,6 +66,11 @@ describe('tags', () => {
     ['v1-@OS@', ['v2-a', 'v3'], undefined],
     ['v1-@OS@-x', ['a-y', 'b-y'], undefined],
     ['v-@OS@', ['v-a', 'v-'], undefined], // the placeholder would stand for nothing in one of them
+    ['v-@OS@-x', ['v-a-x', 'v--x'], undefined], // the same, with text after it
+    ['v1-@A@-@B@', ['v2-x-y', 'v2-z-y'], undefined], // two placeholders
+    ['ax@OS@-v1', ['ax1-v2', 'ax2-v2'], undefined], // `x` is no separator, even where the candidates agree
+    ['_@OS@', ['_a', '_b'], '_@OS@'], // a separator at the very start
+    ['v1', ['v2-a', 'v2-b'], undefined], // no placeholder at all
   ])('placeholderRewrite(%j, %j) is %j', (tag, candidates, rewritten) => {
     expect(placeholderRewrite(tag, candidates)).toBe(rewritten);
   });
