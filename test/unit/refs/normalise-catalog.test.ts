@@ -9,13 +9,14 @@ import { buildCatalog } from '../../../src/refs/catalog.js';
 import { parseTagFileText } from '../../../src/config/index.js';
 
 function catalog() {
+  // quay.io first: Docker Hub is preferred for a bare path whatever the order
   const text = `images:
-  - name: docker.io/starlingx/dex
-    src_build_tag: b1
-    tag: t1
   - name: quay.io/starlingx/dex
     src_build_tag: b2
     tag: t2
+  - name: docker.io/starlingx/dex
+    src_build_tag: b1
+    tag: t1
   - name: ghcr.io/other/thing
     src_build_tag: b3
     tag: t3
@@ -31,6 +32,12 @@ function catalog() {
   - name: index.docker.io/starlingx/dex
     src_build_tag: b1
     tag: t7
+  - name: localhost/team/web
+    src_build_tag: b8
+    tag: t8
+  - name: my.app
+    src_build_tag: b9
+    tag: t9
 `;
   return buildCatalog(parseTagFileText(text, 'tags.yaml').entries);
 }
@@ -43,21 +50,29 @@ function shown(resolution: Resolution | undefined): string {
 describe('buildCatalog', () => {
   it('keeps one image per canonical name with every tag and build tag, the namespaces, the needles', () => {
     const c = catalog();
-    expect([...c.byName.keys()]).toEqual(['docker.io/starlingx/dex', 'quay.io/starlingx/dex', 'ghcr.io/other/thing', 'docker.io/library/busybox', 'registry.local:9001/team/app']);
+    expect([...c.byName.keys()]).toEqual([
+      'quay.io/starlingx/dex',
+      'docker.io/starlingx/dex',
+      'ghcr.io/other/thing',
+      'docker.io/library/busybox',
+      'registry.local:9001/team/app',
+      'localhost/team/web',
+      'docker.io/library/my.app',
+    ]);
     const dex = c.byName.get('docker.io/starlingx/dex')!;
     expect(dex.tags).toEqual(['t1', 't6', 't7']);
     expect([...dex.buildTags]).toEqual([
       ['b1', ['t1', 't7']],
       ['b6', ['t6']],
     ]);
-    expect(c.byRepository.get('starlingx/dex')?.map((i) => i.name)).toEqual(['docker.io/starlingx/dex', 'quay.io/starlingx/dex']);
-    expect([...c.namespaces].sort()).toEqual(['docker.io/starlingx', 'ghcr.io/other', 'quay.io/starlingx', 'registry.local:9001/team']);
+    expect(c.byRepository.get('starlingx/dex')?.map((i) => i.name)).toEqual(['quay.io/starlingx/dex', 'docker.io/starlingx/dex']);
+    expect([...c.namespaces].sort()).toEqual(['docker.io/starlingx', 'ghcr.io/other', 'localhost/team', 'quay.io/starlingx', 'registry.local:9001/team']);
     expect([...c.repositoryNamespaces]).toEqual([
-      ['starlingx', ['docker.io', 'quay.io']],
+      ['starlingx', ['quay.io', 'docker.io']],
       ['other', ['ghcr.io']],
-      ['team', ['registry.local:9001']],
+      ['team', ['registry.local:9001', 'localhost']],
     ]);
-    expect(c.needles).toEqual(['starlingx', 'other', 'busybox', 'team']);
+    expect(c.needles).toEqual(['starlingx', 'other', 'busybox', 'team', 'my.app']);
     expect(c.hasLibraryImages).toBe(true);
   });
 
@@ -106,6 +121,13 @@ describe('resolveName', () => {
     ['x.io/starlingx/dex', true, 'nothing'],
     ['starlingx/new.yaml', true, 'nothing'],
     ['Bad/Name', true, 'nothing'],
+    ['x.io/Bad', true, 'nothing'],
+    ['starlingx/Dex', true, 'nothing'],
+    // more forms of host
+    ['localhost/team/web', false, 'managed localhost/team/web (full)'],
+    ['my.app', false, 'managed docker.io/library/my.app (short)'],
+    ['mirror:5000/docker.io/Bad', false, 'nothing'],
+    ['docker.io/quay.io/starlingx/dex', false, 'nothing'], // Docker Hub is no mirror
   ])('%j (templated registry: %s): %s', (name, templated, expected) => {
     expect(shown(resolveName(name, templated, catalog()))).toBe(expected);
   });
