@@ -108,8 +108,40 @@ describe('scanText: split keys', () => {
       'image: "docker.io/starlingx/dex"  # c\nimageTag: old\n',
       [ref({ line: 1, column: 9, tag: 'old', text: DEX, form: 'split-keys', status: 'drift', tagLine: 2, site: site(1, 10, 13, 'old') })],
     ],
+    [
+      'a StarlingX @VAR@ registry sibling is templated',
+      'image:\n  registry: "@REGISTRY@"\n  repository: starlingx/dex\n  tag: old\n',
+      [ref({ line: 3, column: 15, tag: 'old', text: 'starlingx/dex', form: 'split-keys', status: 'drift', tagLine: 4, site: site(3, 7, 10, 'old') })],
+    ],
+    [
+      'a mirror registry sibling ending in slashes',
+      'image:\n  registry: mirror:5000/docker.io//\n  repository: starlingx/dex\n  tag: old\n',
+      [ref({ line: 3, column: 15, tag: 'old', text: 'starlingx/dex', form: 'split-keys', status: 'drift', tagLine: 4, site: site(3, 7, 10, 'old') })],
+    ],
+    [
+      'an empty registry sibling',
+      'image:\n  registry:\n  repository: starlingx/dex\n  tag: old\n',
+      [ref({ line: 3, column: 15, tag: 'old', text: 'starlingx/dex', form: 'split-keys', status: 'drift', tagLine: 4, site: site(3, 7, 10, 'old') })],
+    ],
+    [
+      'a repository value with a digest is read inline, not as a bare name',
+      `image:\n  repository: docker.io/starlingx/dex@sha256:${SHA}\n  tag: old\n`,
+      [
+        ref({
+          line: 2,
+          column: 15,
+          text: `docker.io/starlingx/dex@sha256:${SHA}`,
+          form: 'digest',
+          status: 'pinned',
+          note: 'pinned by digest; the digest is not checked (retag refs contacts no registry)',
+          site: site(1, 37, 37, '', ':'),
+          fixBlocked: 'also pinned by digest: update the digest by hand',
+        }),
+      ],
+    ],
   ])('%s', (_name, text, refs) => {
-    expect(scanText(text, 'values.yaml', STX)).toEqual(refs);
+    // strict: a field that does not apply is absent, not set to undefined
+    expect(scanText(text, 'values.yaml', STX)).toStrictEqual(refs);
   });
 });
 
@@ -161,6 +193,24 @@ describe('scanText: inline references', () => {
     ]);
   });
 
+  it('forms: inside a template expression, a placeholder in the tag; an exact note when ignored', () => {
+    expect(scanText("i: \"{{ x | default('docker.io/starlingx/dex') }}\"\nj: docker.io/starlingx/dex:v1-${OS}\nk: docker.io/starlingx/dex:old # retag: ignore\nl: starlingx/dex@sha256:" + SHA + '\n', 'v.yaml', STX)).toStrictEqual([
+      ref({ line: 1, column: 21, text: DEX, form: 'templated', status: 'floating', note: NO_TAG, site: site(0, 43, 43, '', ':') }),
+      ref({ line: 2, column: 4, tag: 'v1-${OS}', text: 'docker.io/starlingx/dex:v1-${OS}', form: 'templated', status: 'drift', site: site(1, 27, 35, 'v1-${OS}') }),
+      ref({ line: 3, column: 4, tag: 'old', text: 'docker.io/starlingx/dex:old', form: 'inline', status: 'ignored', note: 'retag: ignore (drift)', site: site(2, 27, 30, 'old') }),
+      ref({
+        line: 4,
+        column: 4,
+        text: `starlingx/dex@sha256:${SHA}`,
+        form: 'digest',
+        status: 'pinned',
+        note: 'pinned by digest; the digest is not checked (retag refs contacts no registry)',
+        site: site(3, 16, 16, '', ':'),
+        fixBlocked: 'also pinned by digest: update the digest by hand',
+      }),
+    ]);
+  });
+
   it('a flow mapping is read inline', () => {
     expect(scanText('image: {repository: docker.io/starlingx/dex, tag: old}\n', 'v.yaml', STX)).toEqual([
       ref({ line: 1, column: 21, text: DEX, form: 'inline', status: 'floating', note: NO_TAG, site: site(0, 43, 43, '', ':') }),
@@ -202,9 +252,26 @@ describe('scanText: patches', () => {
   });
 
   it('a split reference whose tag key was changed by the patch', () => {
-    const patch = ['--- a/v.yaml', '+++ b/v.yaml', '@@ -1,3 +1,3 @@', ' image:', '   repository: docker.io/starlingx/dex', '-  tag: a', '+  tag: old', ''].join('\n');
-    expect(scanText(patch, 'x.patch', STX)).toEqual([
+    const patch = ['--- a/v.yaml', '+++ b/v.yaml', '@@ -1,3 +1,3 @@', ' image:', '   repository: docker.io/starlingx/dex', '-  tag: a', '+  tag: old # c', ''].join('\n');
+    expect(scanText(patch, 'x.patch', STX)).toStrictEqual([
       ref({ line: 5, column: 16, tag: 'old', text: DEX, form: 'split-keys', status: 'drift', tagLine: 7, site: site(6, 8, 11, 'old') }),
+    ]);
+  });
+
+  it('a split reference whose tag key is a context line cannot be fixed in the patch', () => {
+    const patch = ['--- a/v.yaml', '+++ b/v.yaml', '@@ -1,3 +1,3 @@', ' image:', '-  repository: docker.io/starlingx/k8s-cni-sriov', '+  repository: docker.io/starlingx/dex', '   tag: old', ''].join('\n');
+    expect(scanText(patch, 'x.patch', STX)).toStrictEqual([
+      ref({
+        line: 6,
+        column: 16,
+        tag: 'old',
+        text: DEX,
+        form: 'split-keys',
+        status: 'drift',
+        tagLine: 7,
+        site: site(6, 8, 11, 'old'),
+        fixBlocked: 'a context line of a patch: fix the file the patch applies to, or the patch by hand',
+      }),
     ]);
   });
 });
