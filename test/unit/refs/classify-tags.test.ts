@@ -32,7 +32,8 @@ describe('classify, managed images', () => {
     [{ tag: 'latest' }, ONE, { status: 'floating', expected: ['t1'] }],
     [{ tag: 'x-latest' }, ONE, { status: 'floating', expected: ['t1'] }],
   ])('%j against %#', (written, image, expected) => {
-    expect(classify(written, { kind: 'managed', image, via: 'full' })).toEqual(expected);
+    // strict: no note means no note key, not one set to undefined
+    expect(classify(written, { kind: 'managed', image, via: 'full' })).toStrictEqual(expected);
   });
 });
 
