@@ -38,6 +38,12 @@ function catalog() {
   - name: my.app
     src_build_tag: b9
     tag: t9
+  - name: docker.io/starlingx/k8s
+    src_build_tag: b10
+    tag: t10
+  - name: ghcr.io/library/tool
+    src_build_tag: b11
+    tag: t11
 `;
   return buildCatalog(parseTagFileText(text, 'tags.yaml').entries);
 }
@@ -58,6 +64,8 @@ describe('buildCatalog', () => {
       'registry.local:9001/team/app',
       'localhost/team/web',
       'docker.io/library/my.app',
+      'docker.io/starlingx/k8s',
+      'ghcr.io/library/tool',
     ]);
     const dex = c.byName.get('docker.io/starlingx/dex')!;
     expect(dex.tags).toEqual(['t1', 't6', 't7']);
@@ -66,13 +74,15 @@ describe('buildCatalog', () => {
       ['b6', ['t6']],
     ]);
     expect(c.byRepository.get('starlingx/dex')?.map((i) => i.name)).toEqual(['quay.io/starlingx/dex', 'docker.io/starlingx/dex']);
-    expect([...c.namespaces].sort()).toEqual(['docker.io/starlingx', 'ghcr.io/other', 'localhost/team', 'quay.io/starlingx', 'registry.local:9001/team']);
+    // only Docker Hub's library/ is the official images' namespace
+    expect([...c.namespaces].sort()).toEqual(['docker.io/starlingx', 'ghcr.io/library', 'ghcr.io/other', 'localhost/team', 'quay.io/starlingx', 'registry.local:9001/team']);
     expect([...c.repositoryNamespaces]).toEqual([
       ['starlingx', ['quay.io', 'docker.io']],
       ['other', ['ghcr.io']],
       ['team', ['registry.local:9001', 'localhost']],
+      ['library', ['ghcr.io']],
     ]);
-    expect(c.needles).toEqual(['starlingx', 'other', 'busybox', 'team', 'my.app']);
+    expect(c.needles).toEqual(['starlingx', 'other', 'busybox', 'team', 'my.app', 'library']);
     expect(c.hasLibraryImages).toBe(true);
   });
 
@@ -117,7 +127,7 @@ describe('resolveName', () => {
     ['other/nope', true, 'unmanaged ghcr.io/other/nope (templated-registry)'],
     ['starlingx/new', true, 'unmanaged docker.io/starlingx/new (templated-registry)'],
     ['team/other', true, 'unmanaged registry.local:9001/team/other (templated-registry)'],
-    ['dex', true, 'nothing'],
+    ['dex', true, 'unmanaged ghcr.io/library/dex (templated-registry)'], // library/ on ghcr.io is an ordinary managed namespace
     ['x.io/starlingx/dex', true, 'nothing'],
     ['starlingx/new.yaml', true, 'nothing'],
     ['Bad/Name', true, 'nothing'],

@@ -41,6 +41,9 @@ describe('readMappings', () => {
     ['a comment indented less than the mapping', 'a:\n    repository: x/y\n  # c\n    tag: v\n', [{ repository: ['x/y', 1, 16, 19, ''], tag: ['v', 3, 9, 10, ''] }]],
     ['a line that is no key ends the mappings deeper than it', 'a:\n    image: x/y\n  - item\n    tag: v\n', [{ image: ['x/y', 1, 11, 14, ''] }]],
     ['a line that is no key at the mapping\'s own indent keeps it', 'x:\n  image: x/y\n  - item\n  tag: v\n', [{ image: ['x/y', 1, 9, 12, ''], tag: ['v', 3, 7, 8, ''] }]],
+    ['a double-quoted value ends at its quote, an apostrophe after it or not', 'image: x/y\ntag: "it"\'s"\n', [{ image: ['x/y', 0, 7, 10, ''], tag: ['it', 1, 6, 8, ''] }]],
+    ['`---` inside a value is no document marker', 'image: x/y\ntag: a --- b\n', [{ image: ['x/y', 0, 7, 10, ''], tag: ['a --- b', 1, 5, 12, ''] }]],
+    ['a document marker followed by a comment', 'image: x/y\n--- # next\ntag: v\n', [{ image: ['x/y', 0, 7, 10, ''] }]],
     ['keys of a deeper mapping are not its parent\'s', 'image:\n  name: a/b\n  nested:\n    tag: t\n', [{ name: ['a/b', 1, 8, 11, ''] }]],
   ])('%s', (_name, text, expected) => {
     expect(mappings(text)).toEqual(expected);
@@ -49,8 +52,8 @@ describe('readMappings', () => {
 
 describe('readMappings in a patch', () => {
   it('positions count the diff prefix; a hunk break ends every mapping', () => {
-    const patch = ['@@ -1,2 +1,2 @@', '-x', '+image: x/y', ' tag: v', '@@ -9,1 +9,1 @@', '-y', '+tag: w', ''];
+    const patch = ['@@ -1,2 +1,2 @@', '-x', '+image: x/y', ' version: v', '@@ -9,1 +9,1 @@', '-y', '+tag: w', ''];
     const found = readMappings(sourceLines(patch, true)).map((keys) => Object.fromEntries([...keys].map(([key, kv]) => [key, [kv.value, kv.line, kv.start, kv.end, kv.kind]])));
-    expect(found).toEqual([{ image: ['x/y', 2, 8, 11, 'added'], tag: ['v', 3, 6, 7, 'context'] }]);
+    expect(found).toEqual([{ image: ['x/y', 2, 8, 11, 'added'], version: ['v', 3, 10, 11, 'context'] }]);
   });
 });
