@@ -72,6 +72,7 @@ describe('tags', () => {
     ['ax@OS@-v1', ['ax1-v2', 'ax2-v2'], undefined], // `x` is no separator, even where the candidates agree
     ['_@OS@', ['_a', '_b'], '_@OS@'], // a separator at the very start
     ['v1', ['v2-a', 'v2-b'], undefined], // no placeholder at all
+    ['v1-', ['v1-a', 'v1-b'], undefined], // none, though the text before one would fit
   ])('placeholderRewrite(%j, %j) is %j', (tag, candidates, rewritten) => {
     expect(placeholderRewrite(tag, candidates)).toBe(rewritten);
   });
