@@ -54,6 +54,24 @@ describe('applyEdits and fixRefs', () => {
     expect(applyEdits('a b\nc\n', [...edits].reverse())).toBe('AAA BBB\nCCC\n');
   });
 
+  it('edits that touch without overlapping are both made', () => {
+    const edits: Edit[] = [
+      { site: { line: 0, start: 0, end: 2, current: 'ab', insertPrefix: '' }, from: 'ab', to: 'X' },
+      { site: { line: 0, start: 2, end: 4, current: 'cd', insertPrefix: '' }, from: 'cd', to: 'Y' },
+    ];
+    expect(applyEdits('abcd\n', edits)).toBe('XY\n');
+  });
+
+  it('overlapping edits are refused, whatever else comes between them', () => {
+    const edits: Edit[] = [
+      { site: { line: 2, start: 0, end: 4, current: 'abcd', insertPrefix: '' }, from: 'abcd', to: 'x' },
+      { site: { line: 0, start: 0, end: 1, current: 'q', insertPrefix: '' }, from: 'q', to: 'Q' },
+      { site: { line: 3, start: 0, end: 1, current: 'r', insertPrefix: '' }, from: 'r', to: 'R' },
+      { site: { line: 2, start: 2, end: 6, current: 'cdef', insertPrefix: '' }, from: 'cdef', to: 'y' },
+    ];
+    expect(() => applyEdits('q\n\nabcdef\nr\n', edits)).toThrow(new EditConflictError('two edits overlap on line 3'));
+  });
+
   it('overlapping edits are refused', () => {
     const edits: Edit[] = [
       { site: { line: 2, start: 0, end: 4, current: 'abcd', insertPrefix: '' }, from: 'abcd', to: 'x' },

@@ -132,6 +132,7 @@ describe('resolveName', () => {
     ['starlingx/new.yaml', true, 'nothing'],
     ['Bad/Name', true, 'nothing'],
     ['x.io/Bad', true, 'nothing'],
+    ['nowhere/x', true, 'nothing'],
     ['starlingx/Dex', true, 'nothing'],
     // more forms of host
     ['localhost/team/web', false, 'managed localhost/team/web (full)'],
