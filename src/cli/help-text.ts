@@ -44,6 +44,10 @@ Statuses: created, updated (moved by --repush), pending (dry-run), exists (same 
 Exit codes: 0 all created/updated/pending/exists; 1 any conflict, missing-source, source-moved
   or failed (or pending, with --fail-on-pending); 2 usage or tag-file error, or an --only/--repush
   pattern that matches no image (no registry contacted); 130 interrupted (143 on SIGTERM).
+Dry-run and push: with token auth a dry-run asks for the token apply would use (pull,push). A
+  repository the credentials may not push to is said once on stderr and its new tags are pending
+  with that warning; without even pull its images fail and nothing is asked. A token service that
+  refuses the push request outright is asked for pull alone; the report says push was not checked.
 Credentials: --username/--password-stdin go to one registry only (--registry HOST[:PORT] names
   it when the images are on several). Otherwise the first file with an entry for the image:
   --authfile FILE, $REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json (unset:

@@ -110,6 +110,8 @@ export function openCliSession(
   context: CommandContext,
   credentials: RunCredentials,
   logger: ReturnType<typeof createLogger>,
+  /** a dry-run: tokens ask for push only to learn whether it would be granted */
+  options: { pushOptional?: boolean } = {},
 ): RegistrySession {
   const { env } = context;
   if (flags.tlsVerify === false) {
@@ -128,5 +130,6 @@ export function openCliSession(
     retry: retryOverrides(env),
     // per-repository credential keys: a batched token asked with one account must not serve another's repository
     scopesPerTokenRequest: credentials.perRepository ? 1 : scopesPerTokenRequest(env),
+    pushOptional: options.pushOptional,
   });
 }

@@ -86,6 +86,11 @@ export class RegistryClient {
     return this.auth.grantedActions(ref.registry, ref.repository, access, signal);
   }
 
+  /** Why push could not be checked on a registry (its token service refused a token with push in a read-only run), if so. */
+  pushUnchecked(registry: string): RegistryError | undefined {
+    return this.auth.pushUnchecked(registry);
+  }
+
   /** Who requests to a repository go as, for messages: the account and where it was found, or where none was. */
   async speaksAs(ref: ImageReference): Promise<string> {
     const lookup = await this.auth.credentialsFor(ref.registry, ref.repository);

@@ -29,6 +29,8 @@ export interface RegistrySessionOptions {
   certsDir?: string;
   /** overrides of RETRY_POLICY (tests) */
   retry?: Partial<RetryPolicy>;
+  /** the run only reads (a dry-run): push is asked for only to learn whether it would be granted (Authenticator) */
+  pushOptional?: boolean;
 }
 
 /** What a run sent, for the log line that ends it and the benchmark. */
@@ -81,6 +83,7 @@ export function openRegistrySession(options: RegistrySessionOptions): RegistrySe
     settle: (registry, signal) => tls.settle(registry, signal),
     isInsecure: (host) => isInsecureHost(host, insecure),
     scopesPerRequest: options.scopesPerTokenRequest,
+    pushOptional: options.pushOptional,
   });
   const client = new RegistryClient({ transport, authenticator, insecureRegistries: insecure, baseUrl: (registry) => tls.baseUrl(registry), retryPolicy });
   const close = async () => {

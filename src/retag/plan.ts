@@ -79,8 +79,8 @@ export interface PlanOptions {
   /**
    * The credentials were not granted push on this repository (the token's access claim): apply
    * fails the image before any GET of the source (Docker Hub counts each as a pull) with this
-   * message; a dry-run still says pending, with the message as a warning. HEADs still go out, so
-   * tags that already exist are reported as they are.
+   * message; a dry-run still says pending, with the message as a warning (also the warning that
+   * push could not be checked). HEADs still go out, so tags that already exist are reported as they are.
    */
   pushDenied?: string;
 }

@@ -21,9 +21,13 @@ export interface ManifestRegistry {
   plan?(refs: Iterable<ImageReference>, access: Access): void;
 }
 
-/** A dry-run asks for read access only; apply asks for pull,push once so one token serves all three requests. */
-export function accessFor(dryRun: boolean): Access {
-  return dryRun ? 'pull' : 'pull,push';
+/**
+ * Every run asks for pull,push, so one token serves an image's every request: apply needs push,
+ * and a dry-run learns from the grant whether apply could push (issue 10; a token service grants
+ * the subset the account holds, or refuses and is asked for pull alone: Authenticator pushOptional).
+ */
+export function accessFor(_dryRun: boolean): Access {
+  return 'pull,push';
 }
 
 export interface RetagImageOptions extends Omit<PlanOptions, 'target'> {

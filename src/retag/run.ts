@@ -10,6 +10,7 @@ export interface RunOptions {
   /**
    * The credentials may not push to this image's repository (read before the run from the token's
    * access claim): the message, and whether even pull is missing (then no request is sent at all).
+   * In a dry-run the message is the warning of its pending tags (also when push went unchecked).
    */
   pushDenied?: (target: RetagTarget) => { message: string; noPull: boolean } | undefined;
   dryRun: boolean;
@@ -59,13 +60,15 @@ export async function runRetag(targets: RetagTarget[], registry: ManifestRegistr
           return { target, status: 'not-started' };
         }
         const denied = options.pushDenied?.(target);
-        if (denied?.noPull && !options.dryRun) {
+        // without even pull, a dry-run could not look at the tags either: no request at all
+        if (denied?.noPull) {
           const refused: ImageResult = { target, status: 'failed', error: denied.message };
           options.onResult?.(refused);
           return refused;
         }
         const result = await retagImage(target, registry, {
-          ...(denied && !options.dryRun ? { pushDenied: denied.message } : {}),
+          // apply: no GET, failed; a dry-run: pending with the message as its warning
+          ...(denied ? { pushDenied: denied.message } : {}),
           dryRun: options.dryRun,
           repush: options.repush?.(target) ?? false,
           likelyExists: guess.likelyExists,

@@ -67,6 +67,11 @@ export interface TestTokenServer {
   issued: string[];
   /** Mutable, so one test can slow the realm down without restarting it. */
   delayMs: number;
+  /**
+   * Mutable. true: a request asking for an action the user does not hold is refused (401), as some
+   * realms do, instead of granted the subset the user holds (the spec's way, and the default).
+   */
+  refuseUngranted: boolean;
   stop(): Promise<void>;
 }
 
@@ -175,6 +180,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TestTo
     requests: [],
     issued: [],
     delayMs: opts.delayMs ?? 0,
+    refuseUngranted: false,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         // Keep-alive sockets from fetch would otherwise hold close() open until they time out.
@@ -205,7 +211,14 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TestTo
       sendJson(res, 401, { details: 'incorrect username or password' });
       return;
     }
-    const { token, issuedAt } = mint(creds?.user, grantAccess(scopes, creds?.user, grants));
+    const access = grantAccess(scopes, creds?.user, grants);
+    const asked = scopes.map(parseScope).filter((a) => a?.type === 'repository');
+    if (state.refuseUngranted && asked.some((a) => !access.some((g) => g.name === a!.name && a!.actions.every((x) => g.actions.includes(x))))) {
+      record.status = 401;
+      sendJson(res, 401, { details: 'requested access to the resource is denied' });
+      return;
+    }
+    const { token, issuedAt } = mint(creds?.user, access);
     state.issued.push(token);
     sendJson(res, 200, { token, access_token: token, expires_in: expiresIn, issued_at: issuedAt.toISOString() });
   }

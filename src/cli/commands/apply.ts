@@ -35,10 +35,10 @@ function memoryAtEnd(): Record<string, number> {
   return { rssKiB: kib(rss), heapTotalKiB: kib(heapTotal), heapUsedKiB: kib(heapUsed), externalKiB: kib(external), arrayBuffersKiB: kib(arrayBuffers) };
 }
 
-/** The push grants of every repository of the run, each refusal said once on stderr. */
-async function grantsBeforeRun(session: RegistrySession, targets: RetagTarget[], context: CommandContext): Promise<Map<string, GrantVerdict>> {
+/** The push grants of every repository of the run (a dry-run's too), each refusal said once on stderr. */
+async function grantsBeforeRun(session: RegistrySession, targets: RetagTarget[], dryRun: boolean, context: CommandContext): Promise<Map<string, GrantVerdict>> {
   session.client.plan(targets, 'pull,push');
-  const grants = await checkPushGrants(session, targets, context.abortSignal);
+  const grants = await checkPushGrants(session, targets, { dryRun, signal: context.abortSignal });
   for (const verdict of grants.values()) if (verdict.announce) context.io.stderr.write(`retag: ${verdict.message}\n`);
   return grants;
 }
@@ -73,7 +73,8 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
     colour: io.stderr.isTTY === true && !env.NO_COLOR,
     destination: context.logDestination ?? progress.logDestination(),
   });
-  const session = openCliSession(flags, checked, context, credentials, logger);
+  // a dry-run asks for push too, to warn when apply could not push; a realm that refuses that outright is asked for pull alone
+  const session = openCliSession(flags, checked, context, credentials, logger, { pushOptional: dryRun });
   logger.info(
     // startupMs: since the process started (node, modules, tag files), for the benchmark
     { images: targets.length, dryRun, concurrency: flags.concurrency, startupMs: Math.round(performance.now()) },
@@ -81,8 +82,7 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
   );
   progress.start(logger);
   try {
-    // apply only: a dry-run's token asks for pull alone, so it cannot tell whether push would be granted
-    const grants = dryRun ? new Map<string, GrantVerdict>() : await grantsBeforeRun(session, targets, context);
+    const grants = await grantsBeforeRun(session, targets, dryRun, context);
     const run = await runRetag(targets, session.client, {
       pushDenied: (target: RetagTarget) => verdictFor(grants, target),
       dryRun,

@@ -1,9 +1,12 @@
-// No pulls that cannot lead to a push (issue 10). With token auth, the token apply fetches anyway
-// (pull,push) says in its `access` claim what was granted. A repository whose token lacks push
-// gets one message, and its images go to the plan with `pushDenied`: HEADs still tell which tags
-// exist, but no manifest is read (Docker Hub counts each GET as a pull) and none written. Without
-// even pull, its images fail before any request. Registries without tokens, or with opaque ones,
-// are left to the run (a refusal then comes from the registry itself).
+// No pulls that cannot lead to a push (issue 10). With token auth, the token a run fetches anyway
+// (pull,push, a dry-run's too) says in its `access` claim what was granted. A repository whose
+// token lacks push gets one message, and its images go to the plan with `pushDenied`: HEADs still
+// tell which tags exist, but apply reads no manifest (Docker Hub counts each GET as a pull) and
+// writes none; a dry-run reports them `pending` with the message as a warning. Without even pull,
+// its images fail before any request (nothing could be asked about its tags). Registries without
+// tokens, or with opaque ones, are left to the run (a refusal then comes from the registry itself).
+// A dry-run on a token service that refuses a pull,push token outright went on with pull alone
+// (Authenticator pushOptional): its images say that push was not checked.
 
 import { RegistryError, type RegistrySession } from '../../registry/index.js';
 import type { RetagTarget } from '../../retag/index.js';
@@ -15,6 +18,8 @@ export interface GrantVerdict {
   noPull: boolean;
   /** said once on stderr (a refused push); a registry that did not answer is in each image's report only */
   announce: boolean;
+  /** a dry-run's note, not a refusal: the token service refused push, so whether it would be granted is unknown */
+  unchecked?: boolean;
 }
 
 const repositoryKey = (target: Pick<RetagTarget, 'registry' | 'repository'>) => `${target.registry}/${target.repository}`;
@@ -23,8 +28,15 @@ const repositoryKey = (target: Pick<RetagTarget, 'registry' | 'repository'>) => 
  * Each repository of the run at most once: the verdicts of those whose token lacks push, by
  * `registry/repository`. A token that cannot be had is no verdict: the run reports that refusal.
  */
-export async function checkPushGrants(session: RegistrySession, targets: readonly RetagTarget[], signal?: AbortSignal): Promise<Map<string, GrantVerdict>> {
+export async function checkPushGrants(
+  session: RegistrySession,
+  targets: readonly RetagTarget[],
+  options: { dryRun: boolean; signal?: AbortSignal },
+): Promise<Map<string, GrantVerdict>> {
+  const { dryRun, signal } = options;
   const verdicts = new Map<string, GrantVerdict>();
+  /** registries whose push could not be checked, said once each */
+  const unchecked = new Set<string>();
   const seen = new Set<string>();
   /** registries that did not answer: asked once, their images fail with that answer, as the run would */
   const silent = new Map<string, GrantVerdict>();
@@ -50,19 +62,37 @@ export async function checkPushGrants(session: RegistrySession, targets: readonl
       }
       continue;
     }
+    const refusal = session.client.pushUnchecked(target.registry);
+    if (refusal) {
+      verdicts.set(key, { noPull: false, unchecked: true, announce: !unchecked.has(target.registry), message: uncheckedMessage(target.registry, refusal.status) });
+      unchecked.add(target.registry);
+      continue;
+    }
     if (granted === undefined || granted.includes('push') || granted.includes('*')) continue;
     const noPull = !granted.includes('pull');
     const account = await session.client.speaksAs(target);
-    const what = granted.length === 0 ? 'no access' : `only ${granted.join(',')}`;
-    verdicts.set(key, {
-      noPull,
-      announce: true,
-      message:
-        `${account} may not push to ${key} (its token grants ${what}); nothing was ${noPull ? 'asked' : 'read'} or written for this repository: ` +
-        `use credentials that may push (docker login ${target.registry}, --authfile, or --username/--password-stdin)`,
-    });
+    verdicts.set(key, { noPull, announce: true, message: deniedMessage(account, key, target.registry, granted, noPull, dryRun) });
   }
   return verdicts;
+}
+
+const USE_PUSH_CREDENTIALS = (registry: string) => `use credentials that may push (docker login ${registry}, --authfile, or --username/--password-stdin)`;
+
+function deniedMessage(account: string, key: string, registry: string, granted: string[], noPull: boolean, dryRun: boolean): string {
+  const what = granted.length === 0 ? 'no access' : `only ${granted.join(',')}`;
+  const outcome = !dryRun
+    ? `nothing was ${noPull ? 'asked' : 'read'} or written for this repository`
+    : noPull
+      ? 'the dry-run cannot look at its tags, so nothing was asked'
+      : 'apply with these credentials would fail its new tags';
+  return `${account} may not push to ${key} (its token grants ${what}); ${outcome}: ${USE_PUSH_CREDENTIALS(registry)}`;
+}
+
+function uncheckedMessage(registry: string, status: number): string {
+  return (
+    `${registry}'s token service refused a token with push (${status}), so this dry-run went on with pull alone ` +
+    'and could not check whether the credentials may push; apply will tell'
+  );
 }
 
 export function verdictFor(verdicts: Map<string, GrantVerdict>, target: RetagTarget): GrantVerdict | undefined {

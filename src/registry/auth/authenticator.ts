@@ -16,7 +16,7 @@ import { CredentialGate, type Outcome, type Verdict } from './credential-gate.js
 import { ScopePlan } from './scope-batching.js';
 import { TokenCache } from './token-cache.js';
 import { basicHeader, fetchToken } from './token-service.js';
-import { Tokens, type BatchAnswer } from './tokens.js';
+import { Tokens, type BatchAnswer, type FetchScopes } from './tokens.js';
 import { repositoryOfScope, scopeOf, type Access, type AuthTarget, type BearerAuth, type RegistryAuth } from './types.js';
 
 export interface AuthenticatorOptions {
@@ -31,6 +31,12 @@ export interface AuthenticatorOptions {
   now?: () => number;
   /** planned repositories whose scopes go into one token request (see scope-batching.ts) */
   scopesPerRequest?: number;
+  /**
+   * The run only reads (a dry-run) and asks for push only to learn whether it would be granted.
+   * A token service that refuses such a request outright (401/403) instead of granting the subset
+   * the account holds is then asked for pull alone, and push is reported unchecked (pushUnchecked).
+   */
+  pushOptional?: boolean;
 }
 
 /** Sends the request with this Authorization header (none when undefined). */
@@ -45,11 +51,14 @@ export class Authenticator {
   private readonly tokens: Tokens;
   /** token requests made, for the benchmark's figures */
   tokenFetches = 0;
+  /** per registry, the token service's refusal of a token with push (pushOptional runs only) */
+  private readonly pushRefusals = new Map<string, RegistryError>();
 
   constructor(private readonly options: AuthenticatorOptions) {
     this.scopes = new ScopePlan(options.scopesPerRequest);
     this.cache = new TokenCache(() => this.now());
-    this.tokens = new Tokens(this.cache, this.scopes, (registry, auth, scopes, signal) => this.fetchScopes(registry, auth, scopes, signal));
+    const fetchScopes: FetchScopes = (registry, auth, scopes, signal) => this.fetchScopes(registry, auth, scopes, signal);
+    this.tokens = new Tokens(this.cache, this.scopes, fetchScopes, options.pushOptional ? pullAlone : undefined);
   }
 
   private now(): number {
@@ -126,9 +135,19 @@ export class Authenticator {
   async grantedActions(registry: string, repository: string, access: Access, signal?: AbortSignal): Promise<string[] | undefined> {
     if ((await this.learn(registry, signal)).scheme !== 'bearer') return undefined;
     await this.authorization(registry, repository, access, signal);
+    // a pull-only token standing in for pull,push says nothing about push
+    if (access === 'pull,push' && this.pushRefusals.has(registry)) return undefined;
     const cached = await this.cache.get(`${registry}|${scopeOf(repository, access)}`)?.catch(() => undefined);
     if (cached?.claims === undefined) return undefined;
     return cached.claims.filter((entry) => entry.type === 'repository' && entry.name === repository).flatMap((entry) => entry.actions);
+  }
+
+  /**
+   * Why push could not be checked on a registry: its token service refused a token with push and
+   * a pull-only one stands in (pushOptional); undefined when push was asked for and answered.
+   */
+  pushUnchecked(registry: string): RegistryError | undefined {
+    return this.pushRefusals.get(registry);
   }
 
   /**
@@ -214,12 +233,36 @@ export class Authenticator {
       this.tokenFetches += 1;
       return fetchToken({ transport: this.options.transport, isInsecure: this.options.isInsecure, now: () => this.now() }, { registry, auth, scopes: asked, lookup, signal });
     };
+    const withProbe = async (asked: string[]): Promise<BatchAnswer> => {
+      try {
+        return { token: await fetch(asked) };
+      } catch (error) {
+        if (!isUnauthorized(error) || asked.length === 1) throw error;
+        return { token: await fetch(asked.slice(0, 1)), probed: true };
+      }
+    };
+    const pushOptional = this.options.pushOptional === true && scopes.some(asksPush);
     const attempt = async (): Promise<BatchAnswer> => {
+      if (!pushOptional) return withProbe(scopes);
+      // this realm refused push once: asking again would only be refused again
+      if (this.pushRefusals.has(registry)) return standIn(await withProbe(scopes.map(pullAlone)));
       try {
         return { token: await fetch(scopes) };
       } catch (error) {
-        if (!isUnauthorized(error) || scopes.length === 1) throw error;
-        return { token: await fetch(scopes.slice(0, 1)), probed: true };
+        if (!isUnauthorized(error)) throw error;
+        // Refused outright rather than granted the subset (some realms do), or the credentials
+        // are wrong: one pull-only request for the first scope tells which. Refused again, it is
+        // the credentials (judged below), and a wrong password cost two failed logins, as a
+        // refused batch and its probe always did (issue 12), not three.
+        const probe = await fetch([pullAlone(scopes[0]!)]);
+        this.pushRefusals.set(registry, error);
+        if (scopes.length === 1) return standIn({ token: probe });
+        const batch = await fetch(scopes.map(pullAlone)).then(
+          (token): BatchAnswer => ({ token }),
+          // one repository of the batch refused: the others ask alone, as after any probe
+          (): BatchAnswer => ({ token: probe, probed: true }),
+        );
+        return standIn(batch);
       }
     };
     // A single-scope refusal (or the probe's) is about the credentials: remembered for the run.
@@ -234,6 +277,18 @@ export class Authenticator {
 /** Credentials are judged per credential: a refused `host/team` entry leaves `host`'s alone. */
 function gateKey(registry: string, lookup: CredentialLookup): string {
   return `${registry}|${lookup.source ?? ''}`;
+}
+
+const asksPush = (scope: string): boolean => scope.endsWith(':pull,push');
+const pullAlone = (scope: string): string => (asksPush(scope) ? `${scope.slice(0, -':pull,push'.length)}:pull` : scope);
+
+/**
+ * A pull-only token standing in for the pull,push scopes it was fetched for: it is trusted to
+ * cover them (no `access`), since the run only reads and the registry judges every request; its
+ * claims are kept, so what it grants can still be read.
+ */
+function standIn(answer: BatchAnswer): BatchAnswer {
+  return { ...answer, token: { ...answer.token, access: undefined } };
 }
 
 function isUnauthorized(error: unknown): error is RegistryError {

@@ -18,10 +18,16 @@ export interface BatchAnswer {
 export type FetchScopes = (registry: string, auth: BearerAuth, scopes: string[], signal?: AbortSignal) => Promise<BatchAnswer>;
 
 export class Tokens {
+  /**
+   * `needs`: the scope a shared token must cover to serve a scope; the scope itself, or for a run
+   * that only reads (a dry-run asking push just to learn the grant) its pull part, so a batch
+   * granting the subset the account holds serves every repository in one request.
+   */
   constructor(
     private readonly cache: TokenCache,
     private readonly plan: ScopePlan,
     private readonly fetch: FetchScopes,
+    private readonly needs: (scope: string) => string = (scope) => scope,
   ) {}
 
   async token(registry: string, auth: BearerAuth, scope: string, signal?: AbortSignal): Promise<string> {
@@ -58,7 +64,7 @@ export class Tokens {
               (answer) => {
                 // the batch was refused but the credentials were not: the others ask one by one
                 if (answer.probed) return each === scope ? answer.token : own(each);
-                return covers(answer.token, each) ? answer.token : own(each);
+                return covers(answer.token, this.needs(each)) ? answer.token : own(each);
               },
               (error: unknown) => {
                 // a realm that limits scopes per request or the URL's length: one request per scope

@@ -68,11 +68,14 @@ describe('parseYaml lines', () => {
     'images: [x, {name: y}]', // 16
     '',
   ].join('\n');
-  const source = parsed(text);
-  const first = source.documents[0] as { images: unknown[] };
-  const second = source.documents[1] as { images: unknown[] };
+  // Parsed in each test, not once here: mutation testing sees only the code a test runs itself.
+  const read = () => {
+    const source = parsed(text);
+    return { source, first: source.documents[0] as { images: unknown[] }, second: source.documents[1] as { images: unknown[] } };
+  };
 
   it('finds where documents, mappings and lists begin', () => {
+    const { source, first } = read();
     expect(source.documentLine(0)).toBe(3);
     expect(source.documentLine(1)).toBe(16);
     expect(source.nodeLine(first)).toBe(3);
@@ -83,12 +86,14 @@ describe('parseYaml lines', () => {
   });
 
   it('finds every list item, empty ones included', () => {
+    const { source, first, second } = read();
     expect(first.images).toHaveLength(5);
     expect([0, 1, 2, 3, 4].map((i) => source.itemLine(first.images, i))).toEqual([6, 10, 11, 12, 13]);
     expect([0, 1].map((i) => source.itemLine(second.images, i))).toEqual([16, 16]);
   });
 
   it('finds keys, skipping commented-out ones', () => {
+    const { source, first } = read();
     const entry = first.images[0] as object;
     expect(source.keyLine(entry, 'name')).toBe(6);
     expect(source.keyLine(entry, 'src_build_tag')).toBe(8);
