@@ -10,7 +10,7 @@
 
 import { execFile } from 'node:child_process';
 import { parseArgs, promisify } from 'node:util';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,9 +86,12 @@ async function main(): Promise<void> {
   registry.tokenServer!.delayMs = DELAY;
   process.stdout.write(`ready (${DELAY} ms per request, source tag ${BENCH_SOURCE_TAG}): sh ${join(work, 'row.sh')} dry-run|apply|rerun|proxied [options]\n`);
   const stop = async () => {
+    // the proxies wait for keep-alive sockets to close: whatever is left is ended after a moment
+    setTimeout(() => process.exit(0), 3_000).unref();
+    await rm(work, { recursive: true, force: true });
+    await registry.stop();
     await proxied.stop();
     await proxy.stop();
-    await registry.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
