@@ -95,6 +95,13 @@ describe('sourceLines of a patch', () => {
     ]);
   });
 
+  it('only a leading b/ is dropped from the patched file name', () => {
+    expect(events(['+++ lib/b/v.yaml', '+++ b/lib/b/w.yaml'])).toEqual([
+      { kind: 'break', patchedFile: 'lib/b/v.yaml' },
+      { kind: 'break', patchedFile: 'lib/b/w.yaml' },
+    ]);
+  });
+
   it('removed lines after the last new line are still in the hunk', () => {
     expect(events(['@@ -1,3 +1,1 @@', ' a', '-b', '-c', 'text'])).toEqual([
       { kind: 'break', patchedFile: undefined },
