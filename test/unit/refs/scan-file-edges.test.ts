@@ -188,7 +188,7 @@ describe('scanText: inline references', () => {
   });
 
   it('a tag added by code has nowhere for --fix to write', () => {
-    expect(scanText('image = "docker.io/starlingx/dex:" + tag\n', 'x.py', STX)).toEqual([
+    expect(scanText('image = "docker.io/starlingx/dex:" + tag\n', 'x.py', STX)).toStrictEqual([
       ref({ line: 1, column: 10, text: 'docker.io/starlingx/dex:', form: 'inline', status: 'unresolved', note: 'the tag is added by code after the name; the tag file says stx.4.0-v2.14.0-1' }),
     ]);
   });
