@@ -211,6 +211,12 @@ describe('scanText: inline references', () => {
     ]);
   });
 
+  it('an ignored reference keeps its own note inside the ignore note', () => {
+    const build = 'master-centos-stable-20200204T162546Z.0';
+    const note = 'retag: ignore (drift: the build tag (src_build_tag) of stx.4.0-v2.14.0-1)';
+    expect(scanText(`k: docker.io/starlingx/dex:${build} # retag: ignore\nimage:\n  repository: docker.io/starlingx/dex # retag: ignore\n  tag: ${build}\n`, 'v.yaml', STX).map((r) => r.note)).toEqual([note, note]);
+  });
+
   it('a flow mapping is read inline', () => {
     expect(scanText('image: {repository: docker.io/starlingx/dex, tag: old}\n', 'v.yaml', STX)).toEqual([
       ref({ line: 1, column: 21, text: DEX, form: 'inline', status: 'floating', note: NO_TAG, site: site(0, 43, 43, '', ':') }),
