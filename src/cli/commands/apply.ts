@@ -36,9 +36,14 @@ function memoryAtEnd(): Record<string, number> {
 }
 
 /** The push grants of every repository of the run (a dry-run's too), each refusal said once on stderr. */
-async function grantsBeforeRun(session: RegistrySession, targets: RetagTarget[], dryRun: boolean, context: CommandContext): Promise<Map<string, GrantVerdict>> {
+async function grantsBeforeRun(
+  session: RegistrySession,
+  targets: RetagTarget[],
+  { dryRun, concurrency }: { dryRun: boolean; concurrency: number },
+  context: CommandContext,
+): Promise<Map<string, GrantVerdict>> {
   session.client.plan(targets, 'pull,push');
-  const grants = await checkPushGrants(session, targets, { dryRun, signal: context.abortSignal });
+  const grants = await checkPushGrants(session, targets, { dryRun, concurrency, signal: context.abortSignal });
   for (const verdict of grants.values()) if (verdict.announce) context.io.stderr.write(`retag: ${verdict.message}\n`);
   return grants;
 }
@@ -82,7 +87,7 @@ export async function applyCommand({ files, flags, context }: ApplyInput): Promi
   );
   progress.start(logger);
   try {
-    const grants = await grantsBeforeRun(session, targets, dryRun, context);
+    const grants = await grantsBeforeRun(session, targets, { dryRun, concurrency: flags.concurrency }, context);
     const run = await runRetag(targets, session.client, {
       pushDenied: (target: RetagTarget) => verdictFor(grants, target),
       dryRun,

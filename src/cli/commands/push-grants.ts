@@ -8,6 +8,7 @@
 // A dry-run on a token service that refuses a pull,push token outright went on with pull alone
 // (Authenticator pushOptional): its images say that push was not checked.
 
+import pLimit from 'p-limit';
 import { RegistryError, type RegistrySession } from '../../registry/index.js';
 import type { RetagTarget } from '../../retag/index.js';
 
@@ -25,54 +26,59 @@ export interface GrantVerdict {
 const repositoryKey = (target: Pick<RetagTarget, 'registry' | 'repository'>) => `${target.registry}/${target.repository}`;
 
 /**
- * Each repository of the run at most once: the verdicts of those whose token lacks push, by
- * `registry/repository`. A token that cannot be had is no verdict: the run reports that refusal.
+ * Each repository of the run at most once, `concurrency` at a time (the run's lanes: asked one
+ * after another, a tag file of 200 repositories waited on 8 batched token requests in a row, or on
+ * 200 with a token per repository): the verdicts of those whose token lacks push, by
+ * `registry/repository`, in the tag files' order. A token that cannot be had is no verdict: the
+ * run reports that refusal.
  */
 export async function checkPushGrants(
   session: RegistrySession,
   targets: readonly RetagTarget[],
-  options: { dryRun: boolean; signal?: AbortSignal },
+  options: { dryRun: boolean; concurrency: number; signal?: AbortSignal },
 ): Promise<Map<string, GrantVerdict>> {
   const { dryRun, signal } = options;
-  const verdicts = new Map<string, GrantVerdict>();
-  /** registries whose push could not be checked, said once each */
-  const unchecked = new Set<string>();
-  const seen = new Set<string>();
+  const repositories = [...new Map(targets.map((target) => [repositoryKey(target), target])).values()];
   /** registries that did not answer: asked once, their images fail with that answer, as the run would */
   const silent = new Map<string, GrantVerdict>();
-  for (const target of targets) {
-    const key = repositoryKey(target);
-    if (seen.has(key)) continue;
-    seen.add(key);
+
+  const verdictOf = async (target: RetagTarget): Promise<GrantVerdict | undefined> => {
     const unreachable = silent.get(target.registry);
-    if (unreachable) {
-      verdicts.set(key, unreachable);
-      continue;
-    }
+    if (unreachable) return unreachable;
     let granted: string[] | undefined;
     try {
       granted = await session.client.grantedActions(target, 'pull,push', signal);
     } catch (error) {
       // No answer at all (network, timeout, proxy): asking again per repository or once more in
-      // the run would only repeat the wait. Other refusals are left to the run to report.
-      if (error instanceof RegistryError && error.status === 0) {
-        const verdict = { message: error.message, noPull: true, announce: false };
-        silent.set(target.registry, verdict);
-        verdicts.set(key, verdict);
-      }
-      continue;
+      // the run would only repeat the wait (lanes already waiting share the registry's one ping).
+      // Other refusals are left to the run to report.
+      if (!(error instanceof RegistryError) || error.status !== 0) return undefined;
+      const verdict = silent.get(target.registry) ?? { message: error.message, noPull: true, announce: false };
+      silent.set(target.registry, verdict);
+      return verdict;
     }
     const refusal = session.client.pushUnchecked(target.registry);
-    if (refusal) {
-      verdicts.set(key, { noPull: false, unchecked: true, announce: !unchecked.has(target.registry), message: uncheckedMessage(target.registry, refusal.status) });
-      unchecked.add(target.registry);
-      continue;
-    }
-    if (granted === undefined || granted.includes('push') || granted.includes('*')) continue;
+    if (refusal) return { noPull: false, unchecked: true, announce: false, message: uncheckedMessage(target.registry, refusal.status) };
+    if (granted === undefined || granted.includes('push') || granted.includes('*')) return undefined;
     const noPull = !granted.includes('pull');
     const account = await session.client.speaksAs(target);
-    verdicts.set(key, { noPull, announce: true, message: deniedMessage(account, key, target.registry, granted, noPull, dryRun) });
-  }
+    return { noPull, announce: true, message: deniedMessage(account, repositoryKey(target), target.registry, granted, noPull, dryRun) };
+  };
+
+  const limit = pLimit(Math.max(1, options.concurrency));
+  const found = await Promise.all(repositories.map((target) => limit(() => verdictOf(target))));
+  const verdicts = new Map<string, GrantVerdict>();
+  /** registries whose push could not be checked: said once each, at the first of their repositories */
+  const unchecked = new Set<string>();
+  repositories.forEach((target, index) => {
+    const verdict = found[index];
+    if (verdict === undefined) return;
+    if (verdict.unchecked) {
+      verdict.announce = !unchecked.has(target.registry);
+      unchecked.add(target.registry);
+    }
+    verdicts.set(repositoryKey(target), verdict);
+  });
   return verdicts;
 }
 
