@@ -26,9 +26,7 @@ export interface ManifestRegistry {
  * and a dry-run learns from the grant whether apply could push (issue 10; a token service grants
  * the subset the account holds, or refuses and is asked for pull alone: Authenticator pushOptional).
  */
-export function accessFor(_dryRun: boolean): Access {
-  return 'pull,push';
-}
+export const RUN_ACCESS: Access = 'pull,push';
 
 export interface RetagImageOptions extends Omit<PlanOptions, 'target'> {
   signal?: AbortSignal;
@@ -59,7 +57,7 @@ function lostReason(message: string, sent: number, note: string | undefined): st
 
 export async function retagImage(target: RetagTarget, registry: ManifestRegistry, options: RetagImageOptions): Promise<ImageResult> {
   const ref: ImageReference = { registry: target.registry, repository: target.repository };
-  const access = accessFor(options.dryRun);
+  const access = RUN_ACCESS;
   const { signal, ...rest } = options;
   const plan: PlanOptions = { ...rest, target };
   const answers: Answers = {};

@@ -2,7 +2,7 @@
 // abort (SIGINT/SIGTERM) starts no new image and reports the unstarted ones as not-started.
 
 import pLimit from 'p-limit';
-import { accessFor, retagImage, type ManifestRegistry } from './retag-image.js';
+import { RUN_ACCESS, retagImage, type ManifestRegistry } from './retag-image.js';
 import { summarise } from './summary.js';
 import type { ImageResult, RetagTarget, RunResult } from './types.js';
 
@@ -51,7 +51,7 @@ export async function runRetag(targets: RetagTarget[], registry: ManifestRegistr
   const guess = new ExistenceGuess();
   registry.plan?.(
     targets.map((t) => ({ registry: t.registry, repository: t.repository })),
-    accessFor(options.dryRun),
+    RUN_ACCESS,
   );
   const results = await Promise.all(
     targets.map((target) =>
