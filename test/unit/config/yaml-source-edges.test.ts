@@ -3,19 +3,8 @@
 // before an alias, comments before a node, and list items found by their `-` markers when js-yaml
 // reports no node for an empty item.
 import { describe, expect, it } from 'vitest';
-import { parseYaml, type YamlSource } from '../../../src/config/yaml-source.js';
+import { failure, parsed } from './yaml-helpers.js';
 
-function parsed(text: string): YamlSource {
-  const result = parseYaml(text);
-  if (!result.ok) throw new Error(`expected YAML to parse: ${result.message}`);
-  return result.source;
-}
-
-function failure(text: string): { line: number | undefined; message: string } {
-  const result = parseYaml(text);
-  if (result.ok) throw new Error('expected YAML to be refused');
-  return { line: result.line, message: result.message };
-}
 
 /** The line of each item of the first document's `images` list. */
 function itemLines(text: string): (number | undefined)[] {

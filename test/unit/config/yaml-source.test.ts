@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_YAML_DEPTH, parseYaml, type YamlSource } from '../../../src/config/yaml-source.js';
+import { MAX_YAML_DEPTH } from '../../../src/config/yaml-source.js';
+import { failure, parsed } from './yaml-helpers.js';
 
-function parsed(text: string): YamlSource {
-  const result = parseYaml(text);
-  if (!result.ok) throw new Error(`expected YAML to parse: ${result.message}`);
-  return result.source;
-}
-
-function failure(text: string): { line: number | undefined; message: string } {
-  const result = parseYaml(text);
-  if (result.ok) throw new Error('expected YAML to be refused');
-  return { line: result.line, message: result.message };
-}
 
 describe('parseYaml values (failsafe schema)', () => {
   it.each([
